@@ -1,0 +1,5 @@
+export interface Clock {
+  now(): Date;
+}
+
+export const Clock = Symbol.for('chat-backend.Clock');

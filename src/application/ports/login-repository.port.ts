@@ -1,0 +1,18 @@
+import type { Login } from '../../domain/login.entity.js';
+
+export interface LoginRepository {
+  add(login: Login): Promise<void>;
+  findById(id: string): Promise<Login | null>;
+  /** Stores any change to the login (revocation). */
+  save(login: Login): Promise<void>;
+  /**
+   * Stores a rotated login only if its stored refresh-token hash is still `previousHash` and it is
+   * not revoked: a compare-and-set, so of two callers spending the same token exactly one wins.
+   * Returns whether this caller won.
+   */
+  saveRotation(login: Login, previousHash: string): Promise<boolean>;
+  /** Revokes every live login of the user but `exceptLoginId`; returns the ids it revoked. */
+  revokeAllOfUser(userId: string, now: Date, exceptLoginId?: string): Promise<string[]>;
+}
+
+export const LoginRepository = Symbol.for('chat-backend.LoginRepository');

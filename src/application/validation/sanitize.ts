@@ -1,0 +1,20 @@
+// Control characters (C0, DEL, C1) other than tab and newline: invisible, and some terminals and
+// log viewers act on them.
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/**
+ * The cleaning every free-text field gets before its length is checked: lone surrogates become
+ * U+FFFD (a database would refuse them), NFC normalization (so "é" is one character however it was
+ * typed), control characters removed, surrounding whitespace trimmed.
+ */
+export const sanitizeText = (value: string): string =>
+  value.toWellFormed().normalize('NFC').replace(CONTROL_CHARACTERS, '').trim();
+
+/** Length as a person counts it: code points, not UTF-16 units (an emoji is one). */
+export const characterCount = (value: string): number => {
+  let count = 0;
+  for (const _ of value) count += 1;
+  return count;
+};
+
+export const utf8ByteLength = (value: string): number => new TextEncoder().encode(value).byteLength;

@@ -1,0 +1,89 @@
+/**
+ * The kinds of failure every caller can tell apart. Each driving adapter maps a kind to its own
+ * vocabulary exactly once (HTTP statuses, WebSocket close codes); nothing else decides that.
+ */
+export type DomainErrorKind =
+  | 'validation'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'unavailable';
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: DomainErrorKind;
+
+  /** A stable machine-readable word for clients (`validation_failed`, `session_not_found`, ...). */
+  readonly code: string;
+
+  protected constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly kind = 'validation';
+  /** One line per problem, each naming its field: `username: must be 3-80 characters`. */
+  readonly details: readonly string[];
+
+  constructor(details: readonly string[], message = 'Validation failed') {
+    super(message, 'validation_failed');
+    this.details = [...details];
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  readonly kind = 'unauthenticated';
+  constructor(message = 'Authentication required', code = 'unauthenticated') {
+    super(message, code);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden';
+  constructor(message = 'Access denied', code = 'forbidden') {
+    super(message, code);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly kind = 'not_found';
+  constructor(message = 'Not found', code = 'not_found') {
+    super(message, code);
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict';
+  constructor(message: string, code = 'conflict') {
+    super(message, code);
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  readonly kind = 'rate_limited';
+  /** Whole seconds until the caller may try again (at least 1). */
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number, message = 'Too many attempts, try again later') {
+    super(message, 'rate_limited');
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}
+
+export class UnavailableError extends DomainError {
+  readonly kind = 'unavailable';
+  constructor(message = 'Service temporarily unavailable', options?: { cause?: unknown }) {
+    super(message, 'unavailable', options);
+  }
+}
+
+/** The errors the chat rules raise, named once so every layer words them the same way. */
+export const sessionNotFound = (): NotFoundError => new NotFoundError('Session not found', 'session_not_found');
+export const messageNotFound = (): NotFoundError => new NotFoundError('Message not found', 'message_not_found');
+export const invalidCredentials = (): UnauthenticatedError =>
+  new UnauthenticatedError('Invalid username or password', 'invalid_credentials');
+export const invalidToken = (): UnauthenticatedError => new UnauthenticatedError('Invalid or expired token', 'invalid_token');
