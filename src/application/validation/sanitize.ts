@@ -1,5 +1,6 @@
 // Control characters (C0, DEL, C1) other than tab and newline: invisible, and some terminals and
 // log viewers act on them.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 /**
