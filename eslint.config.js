@@ -12,7 +12,7 @@ const frameworks = [
 const adapterPaths = ['**/adapters/**', '**/adapters', '**/container*', '**/config*', '**/main*'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

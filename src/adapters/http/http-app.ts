@@ -1,0 +1,69 @@
+import cors from '@koa/cors';
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { UseCases } from '../../application/use-cases.js';
+import { HttpProblem } from './http-problem.js';
+import type { HttpState } from './http-state.js';
+import { errorHandler } from './middleware/error-handler.middleware.js';
+import { jsonBody } from './middleware/json-body.middleware.js';
+import { requestLog } from './middleware/request-log.middleware.js';
+import { securityHeaders } from './middleware/security-headers.middleware.js';
+import { createDocsRouter } from './routers/docs.router.js';
+import { createAuthRouter } from './routers/auth.router.js';
+import { createChatRouter } from './routers/chat.router.js';
+import { createOperationsRouter } from './routers/operations.router.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
+
+export interface HttpAppOptions {
+  readonly useCases: UseCases;
+  readonly logger: Logger;
+  /** Whether the database answers, for `/ready`. */
+  readonly isReady: () => Promise<boolean>;
+  readonly bodyLimitBytes: number;
+  readonly corsOrigins: readonly string[];
+  /** Believe `X-Forwarded-For` for the client address (only behind your own proxy). */
+  readonly trustProxy: boolean;
+  readonly version: string;
+}
+
+/** The Koa application: every route of the API behind the shared middleware. */
+export const createHttpApp = (options: HttpAppOptions): Koa<HttpState> => {
+  const app = new Koa<HttpState>({ proxy: options.trustProxy });
+  // Errors are answered and logged by `errorHandler`; Koa's own printer would log them twice.
+  app.silent = true;
+
+  const allowedOrigins = new Set(options.corsOrigins);
+  const router = new Router<HttpState>();
+  for (const area of [
+    createOperationsRouter(options.isReady),
+    createDocsRouter(buildOpenApiDocument({ version: options.version })),
+    createAuthRouter(options.useCases),
+    createChatRouter(options.useCases),
+  ]) {
+    router.use(area.routes());
+  }
+
+  app.use(requestLog(options.logger));
+  app.use(errorHandler());
+  app.use(securityHeaders());
+  app.use(
+    cors({
+      // No origin is allowed unless configured; an unlisted one simply gets no CORS headers.
+      origin: (ctx) => (allowedOrigins.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+      exposeHeaders: ['X-Request-Id', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.use(async (ctx, next) => {
+    await next();
+    // Nothing answered: no route has this path (a known path with another method got a 405).
+    if (ctx.body === undefined && ctx.status === 404) throw new HttpProblem(404, 'Not found', 'route_not_found');
+  });
+  app.use(jsonBody(options.bodyLimitBytes));
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return app;
+};

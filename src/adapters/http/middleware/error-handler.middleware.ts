@@ -1,0 +1,59 @@
+import type { Middleware } from 'koa';
+import { DomainError, RateLimitedError, UnavailableError, ValidationError } from '../../../domain/domain-error.js';
+import { HttpProblem } from '../http-problem.js';
+import type { HttpState } from '../http-state.js';
+import { statusForErrorKind } from '../status-for-error.js';
+
+interface ErrorBody {
+  error: string;
+  code: string;
+  details?: readonly string[];
+}
+
+/** Errors thrown by koa-body and the router carry a status; these are the ones we expect. */
+const transportProblem = (error: unknown): HttpProblem | null => {
+  if (!(error instanceof Error)) return null;
+  const status = (error as { status?: unknown }).status;
+  if (status === 413) return new HttpProblem(413, 'Request body too large', 'payload_too_large');
+  if (status === 415) return new HttpProblem(415, 'Request body must be JSON', 'unsupported_media_type');
+  if (status === 400 || error instanceof SyntaxError) {
+    return new HttpProblem(400, 'Malformed JSON body', 'malformed_json');
+  }
+  if (status === 405) return new HttpProblem(405, 'Method not allowed', 'method_not_allowed');
+  if (status === 501) return new HttpProblem(405, 'Method not allowed', 'method_not_allowed');
+  return null;
+};
+
+/**
+ * Turns every failure into the API's error shape. Domain errors map by kind; anything unexpected
+ * is a bug: the client learns nothing about it, the log gets all of it.
+ */
+export const errorHandler = (): Middleware<HttpState> => async (ctx, next) => {
+  try {
+    await next();
+  } catch (error) {
+    let status: number;
+    let body: ErrorBody;
+    const problem = error instanceof HttpProblem ? error : transportProblem(error);
+    if (error instanceof DomainError) {
+      status = statusForErrorKind(error.kind);
+      body = { error: error.message, code: error.code };
+      if (error instanceof ValidationError) body.details = error.details;
+      if (error instanceof RateLimitedError) ctx.set('Retry-After', String(error.retryAfterSeconds));
+      if (error instanceof UnavailableError) {
+        ctx.set('Retry-After', '5');
+        ctx.state.log?.warn({ err: error.cause ?? error }, 'dependency unavailable');
+      }
+    } else if (problem) {
+      status = problem.status;
+      body = { error: problem.message, code: problem.code };
+      if (problem.details) body.details = problem.details;
+    } else {
+      status = 500;
+      body = { error: 'Internal server error', code: 'internal' };
+      ctx.state.log?.error({ err: error }, 'unhandled error');
+    }
+    ctx.status = status;
+    ctx.body = body;
+  }
+};

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import type { HttpState } from '../http-state.js';
+
+// Accept a caller's id only if it is short and plain, so it cannot forge log lines.
+const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Gives each request an id (the caller's `X-Request-Id` or a new one), echoes it, and logs one line
+ * when the response is done: method, path, status, time. Never the query, headers or body, which
+ * may hold tokens, passwords or message text.
+ */
+export const requestLog = (logger: Logger): Middleware<HttpState> => async (ctx, next) => {
+  const started = process.hrtime.bigint();
+  const offered = ctx.get('X-Request-Id');
+  const requestId = SAFE_REQUEST_ID.test(offered) ? offered : randomUUID();
+  ctx.state.requestId = requestId;
+  ctx.state.log = logger.child({ requestId });
+  ctx.set('X-Request-Id', requestId);
+  try {
+    await next();
+  } finally {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 };
+    if (ctx.status >= 500) ctx.state.log.error(line, 'request');
+    else ctx.state.log.info(line, 'request');
+  }
+};

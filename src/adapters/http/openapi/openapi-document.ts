@@ -1,0 +1,437 @@
+import { componentRef, openApiComponents, type JsonObject } from './openapi-components.js';
+
+export { documentedRoutes } from './documented-routes.js';
+
+export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'patch' | 'head' | 'options' | 'trace';
+
+export type SecurityRequirement = Readonly<Record<string, readonly string[]>>;
+
+export interface OpenApiOperation {
+  readonly operationId: string;
+  readonly tags: readonly string[];
+  readonly summary: string;
+  readonly description?: string;
+  readonly security: readonly SecurityRequirement[];
+  readonly parameters?: readonly JsonObject[];
+  readonly requestBody?: JsonObject;
+  readonly responses: Readonly<Record<string, JsonObject>>;
+}
+
+export type OpenApiPathItem = Readonly<Partial<Record<HttpMethod, OpenApiOperation>>>;
+
+export interface OpenApiDocument {
+  readonly openapi: '3.1.0';
+  readonly info: JsonObject;
+  readonly servers?: readonly JsonObject[];
+  readonly tags: readonly JsonObject[];
+  readonly paths: Readonly<Record<string, OpenApiPathItem>>;
+  readonly components: typeof openApiComponents;
+}
+
+export interface OpenApiDocumentOptions {
+  /** Where the API is served; left out, clients resolve paths against the document's own origin. */
+  readonly serverUrl?: string;
+  readonly version: string;
+}
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
+
+const ERROR_RESPONSES: Readonly<Record<ErrorStatus, string>> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'Unavailable',
+};
+
+const ACCESS_TOKEN: readonly SecurityRequirement[] = [{ bearerAuth: [] }];
+const PUBLIC: readonly SecurityRequirement[] = [];
+
+const json = (description: string, schema: string): JsonObject => ({
+  description,
+  content: { 'application/json': { schema: componentRef('schemas', schema) } },
+});
+
+const errors = (...statuses: readonly ErrorStatus[]): Record<string, JsonObject> =>
+  Object.fromEntries(
+    [...new Set<ErrorStatus>([...statuses, 500])]
+      .sort((a, b) => a - b)
+      .map((status) => [String(status), componentRef('responses', ERROR_RESPONSES[status])]),
+  );
+
+// Every request that may carry a body goes through the JSON body parser, so each can meet its
+// three refusals even when the operation itself reads no body.
+const BODY_ERRORS: readonly ErrorStatus[] = [400, 413, 415];
+// An authenticated call first checks the login in the database.
+const AUTHENTICATED_ERRORS: readonly ErrorStatus[] = [401, 503];
+
+const sessionId = componentRef('parameters', 'SessionId');
+const messageId = componentRef('parameters', 'MessageId');
+const body = (name: string): JsonObject => componentRef('requestBodies', name);
+
+const authPaths: Record<string, OpenApiPathItem> = {
+  '/auth/register': {
+    post: {
+      operationId: 'register',
+      tags: ['Auth'],
+      summary: 'Create an account and log it in',
+      security: PUBLIC,
+      requestBody: body('RegisterRequest'),
+      responses: {
+        '201': json('The new account and its first token pair.', 'AuthResult'),
+        ...errors(...BODY_ERRORS, 409, 503),
+      },
+    },
+  },
+  '/auth/login': {
+    post: {
+      operationId: 'logIn',
+      tags: ['Auth'],
+      summary: 'Log in with username (or email) and password',
+      description:
+        'An unknown user and a wrong password give the same 401 in about the same time. Failed attempts are limited per account and per client address (429 with `Retry-After`).',
+      security: PUBLIC,
+      requestBody: body('LoginRequest'),
+      responses: {
+        '200': json('The account and a new token pair.', 'AuthResult'),
+        ...errors(...BODY_ERRORS, 401, 403, 429, 503),
+      },
+    },
+  },
+  '/auth/refresh': {
+    post: {
+      operationId: 'refreshLogin',
+      tags: ['Auth'],
+      summary: 'Trade a refresh token for a new pair',
+      description:
+        'Send the refresh token as `Authorization: Bearer <refresh_token>` or in the body as `refresh_token`. The token is spent: presenting a spent one again ends the whole login (every token descended from it) and gives 401 `token_reused`.',
+      // The empty requirement says the bearer header is optional: the body may carry the token.
+      security: [{ refreshToken: [] }, {}],
+      requestBody: body('RefreshRequest'),
+      responses: {
+        '200': json('The new token pair; the presented refresh token no longer works.', 'TokenPair'),
+        ...errors(...BODY_ERRORS, 401, 503),
+      },
+    },
+  },
+  '/auth/logout': {
+    post: {
+      operationId: 'logOut',
+      tags: ['Auth'],
+      summary: 'End this login',
+      description: "The login's refresh token and its access tokens stop working at once.",
+      security: ACCESS_TOKEN,
+      responses: {
+        '200': json('The login has ended.', 'Notice'),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS),
+      },
+    },
+  },
+  '/auth/logout-all': {
+    post: {
+      operationId: 'logOutEverywhere',
+      tags: ['Auth'],
+      summary: 'End every login of the account',
+      security: ACCESS_TOKEN,
+      responses: {
+        '200': json('Every login has ended, this one included.', 'LogoutAllResult'),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS),
+      },
+    },
+  },
+  '/auth/profile': {
+    get: {
+      operationId: 'getProfile',
+      tags: ['Auth'],
+      summary: "The caller's account",
+      security: ACCESS_TOKEN,
+      responses: {
+        '200': json('The account.', 'UserResult'),
+        ...errors(...AUTHENTICATED_ERRORS),
+      },
+    },
+    put: {
+      operationId: 'updateProfile',
+      tags: ['Auth'],
+      summary: 'Change username, email or password',
+      description:
+        'A new `password` needs `current_password` (400 without it, 401 `invalid_current_password` when wrong) and ends every other login of the account.',
+      security: ACCESS_TOKEN,
+      requestBody: body('UpdateProfileRequest'),
+      responses: {
+        '200': json('The account as changed.', 'UserResult'),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 409),
+      },
+    },
+    delete: {
+      operationId: 'deleteAccount',
+      tags: ['Auth'],
+      summary: 'Delete the account',
+      description: 'Deletes the account with its logins, sessions and messages, for good.',
+      security: ACCESS_TOKEN,
+      requestBody: body('DeleteAccountRequest'),
+      responses: {
+        '200': json('The account is gone.', 'Notice'),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS),
+      },
+    },
+  },
+};
+
+const chatPaths: Record<string, OpenApiPathItem> = {
+  '/chat/sessions': {
+    post: {
+      operationId: 'createSession',
+      tags: ['Chat'],
+      summary: 'Start a session',
+      security: ACCESS_TOKEN,
+      requestBody: body('CreateSessionRequest'),
+      responses: {
+        '201': json('The new session.', 'SessionResult'),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS),
+      },
+    },
+    get: {
+      operationId: 'listSessions',
+      tags: ['Chat'],
+      summary: "The caller's sessions",
+      description: 'Most recently active first (`updated_at` descending, then `id` descending); deleted sessions are left out.',
+      security: ACCESS_TOKEN,
+      parameters: [componentRef('parameters', 'Page'), componentRef('parameters', 'SessionsPerPage')],
+      responses: {
+        '200': json('A page of sessions.', 'SessionList'),
+        ...errors(400, ...AUTHENTICATED_ERRORS),
+      },
+    },
+  },
+  '/chat/sessions/{id}': {
+    get: {
+      operationId: 'getSession',
+      tags: ['Chat'],
+      summary: 'A session with a page of its messages',
+      security: ACCESS_TOKEN,
+      parameters: [sessionId, componentRef('parameters', 'Page'), componentRef('parameters', 'MessagesPerPage')],
+      responses: {
+        '200': json('The session and a page (the first by default) of its messages, oldest first.', 'SessionDetail'),
+        ...errors(400, ...AUTHENTICATED_ERRORS, 404),
+      },
+    },
+    put: {
+      operationId: 'renameSession',
+      tags: ['Chat'],
+      summary: 'Rename a session',
+      security: ACCESS_TOKEN,
+      parameters: [sessionId],
+      requestBody: body('RenameSessionRequest'),
+      responses: {
+        '200': json('The session as renamed.', 'SessionResult'),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 404),
+      },
+    },
+    delete: {
+      operationId: 'deleteSession',
+      tags: ['Chat'],
+      summary: 'Delete a session',
+      description: 'A soft delete: afterwards the session is 404 everywhere.',
+      security: ACCESS_TOKEN,
+      parameters: [sessionId],
+      responses: {
+        '200': json('The session is gone.', 'Notice'),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 404),
+      },
+    },
+  },
+  '/chat/sessions/{id}/messages': {
+    post: {
+      operationId: 'sendMessage',
+      tags: ['Chat'],
+      summary: 'Send a message',
+      description: "Makes the session the caller's most recently active one.",
+      security: ACCESS_TOKEN,
+      parameters: [sessionId],
+      requestBody: body('SendMessageRequest'),
+      responses: {
+        '201': json('The new message.', 'MessageResult'),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 404),
+      },
+    },
+    get: {
+      operationId: 'listMessages',
+      tags: ['Chat'],
+      summary: 'The messages of a session',
+      description:
+        'By position with `page` and `per_page`: `{messages, pagination}`, oldest first. With `before_id` (which may be empty: the latest messages) or `after_id`, by keyset with `limit`: `{messages, has_more}`, oldest first within the slice; its cost does not grow with the session and new messages do not shift it.',
+      security: ACCESS_TOKEN,
+      parameters: [
+        sessionId,
+        componentRef('parameters', 'Page'),
+        componentRef('parameters', 'MessagesPerPage'),
+        componentRef('parameters', 'BeforeId'),
+        componentRef('parameters', 'AfterId'),
+        componentRef('parameters', 'Limit'),
+      ],
+      responses: {
+        '200': {
+          description: 'A page or, in keyset mode, a slice of messages.',
+          content: {
+            'application/json': {
+              schema: { oneOf: [componentRef('schemas', 'MessagePage'), componentRef('schemas', 'MessageSlice')] },
+            },
+          },
+        },
+        ...errors(400, ...AUTHENTICATED_ERRORS, 404),
+      },
+    },
+    delete: {
+      operationId: 'clearMessages',
+      tags: ['Chat'],
+      summary: 'Delete every message of a session',
+      description: 'Soft-deletes them all; the session stays.',
+      security: ACCESS_TOKEN,
+      parameters: [sessionId],
+      responses: {
+        '200': json('The messages are gone.', 'ClearMessagesResult'),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 404),
+      },
+    },
+  },
+  '/chat/sessions/{id}/messages/{message_id}': {
+    put: {
+      operationId: 'editMessage',
+      tags: ['Chat'],
+      summary: 'Edit a message',
+      security: ACCESS_TOKEN,
+      parameters: [sessionId, messageId],
+      requestBody: body('EditMessageRequest'),
+      responses: {
+        '200': json('The message as edited.', 'MessageResult'),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 404),
+      },
+    },
+    delete: {
+      operationId: 'deleteMessage',
+      tags: ['Chat'],
+      summary: 'Delete a message',
+      description: 'A soft delete: gone from every list and 404 afterwards.',
+      security: ACCESS_TOKEN,
+      parameters: [sessionId, messageId],
+      responses: {
+        '200': json('The message is gone.', 'Notice'),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 404),
+      },
+    },
+  },
+};
+
+const operationsPaths: Record<string, OpenApiPathItem> = {
+  '/health': {
+    get: {
+      operationId: 'health',
+      tags: ['Operations'],
+      summary: 'Liveness',
+      description: 'Answers while the process runs; it does not touch the database.',
+      security: PUBLIC,
+      responses: { '200': json('The process runs (`{"status":"ok"}`).', 'Status'), ...errors() },
+    },
+  },
+  '/ready': {
+    get: {
+      operationId: 'ready',
+      tags: ['Operations'],
+      summary: 'Readiness',
+      description: 'Answers 200 when the database answers, 503 otherwise: take the instance out of rotation on 503.',
+      security: PUBLIC,
+      responses: { '200': json('The database answers (`{"status":"ready"}`).', 'Status'), ...errors(503) },
+    },
+  },
+  '/openapi.json': {
+    get: {
+      operationId: 'openApiDocument',
+      tags: ['Operations'],
+      summary: 'This document',
+      security: PUBLIC,
+      responses: {
+        '200': {
+          description: 'The OpenAPI 3.1 description of the API.',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+        ...errors(),
+      },
+    },
+  },
+  '/docs': {
+    get: {
+      operationId: 'docsPage',
+      tags: ['Operations'],
+      summary: 'This document, rendered',
+      description: 'An HTML page (Swagger UI) whose scripts and styles the server itself serves: it works offline.',
+      security: PUBLIC,
+      responses: {
+        '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } },
+        ...errors(),
+      },
+    },
+  },
+};
+
+const DESCRIPTION = `
+A chat backend: accounts with JWT logins, chat sessions and their messages, and real-time updates.
+
+## Conventions
+- JSON in, JSON out, \`snake_case\` keys, UTF-8; every response, errors included, is
+  \`application/json; charset=utf-8\` (the docs page and the WebSocket upgrade aside).
+- Timestamps are ISO 8601 UTC strings with milliseconds: \`2026-01-31T12:00:00.000Z\`.
+- Errors are \`{"error", "code", "details"?}\`: \`error\` is for people, \`code\` a stable word for
+  programs, \`details\` (validation only) one line per problem naming its field.
+- Unknown keys in a body are ignored, never written (\`id\`, \`user_id\`, \`is_active\`, ... change nothing).
+- Bodies are limited to 1 MiB (configurable): larger is 413, not JSON is 415, malformed JSON is 400.
+- An unknown path is 404 \`route_not_found\`; a known path with a method it does not have is 405
+  \`method_not_allowed\` with an \`Allow\` header.
+- A resource the caller does not own is 404, exactly as if it did not exist.
+- Every response carries \`X-Request-Id\` (the caller's own, echoed, or a new one) for tracing in the logs.
+
+## Authentication
+Register or log in for a token pair. Send the \`access_token\` as \`Authorization: Bearer <token>\`;
+it lives 15 minutes. Trade the \`refresh_token\` (30 days, single use) at \`POST /auth/refresh\` for a
+new pair. A refresh token spent twice ends the whole login. Failed logins are rate limited
+(429 with \`Retry-After\`).
+
+## Security headers
+Every API response has \`X-Content-Type-Options: nosniff\` and
+\`Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\`, and no \`X-Powered-By\`.
+Everything under \`/auth\` also has \`Cache-Control: no-store\`. Chat text is stored as written (it may
+hold code) and only ever served as JSON. The docs page has its own policy, allowing only its own
+scripts and styles. CORS allows only the origins configured in \`CORS_ORIGINS\`.
+
+## Real time: \`GET /ws\` (WebSocket)
+Not an HTTP operation, so not listed below. Connect to \`/ws\` and send, within 5 seconds,
+\`{"type":"auth","token":"<access_token>"}\`; otherwise the server closes with code 4401. The server
+then pushes every change to the user's own data, on every connection of that user:
+\`{"type":"message.created","session_id":12,"message":{...}}\`, likewise \`message.updated\`,
+\`message.deleted\` (with \`message_id\`), \`messages.cleared\`, \`session.created\`,
+\`session.updated\` and \`session.deleted\`. A connection whose login ends is closed.
+`.trim();
+
+/** The OpenAPI 3.1 description of the whole HTTP API, served at `/openapi.json`. */
+export const buildOpenApiDocument = (options: OpenApiDocumentOptions): OpenApiDocument => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'Chat backend API',
+    version: options.version,
+    description: DESCRIPTION,
+    license: { name: 'MIT', identifier: 'MIT' },
+  },
+  ...(options.serverUrl === undefined ? {} : { servers: [{ url: options.serverUrl }] }),
+  tags: [
+    { name: 'Auth', description: 'Accounts and logins.' },
+    { name: 'Chat', description: "The caller's sessions and their messages; every call needs the access token." },
+    { name: 'Operations', description: 'Probes and this documentation.' },
+  ],
+  paths: { ...authPaths, ...chatPaths, ...operationsPaths },
+  components: openApiComponents,
+});

@@ -1,0 +1,113 @@
+import type {
+  KeysetPage,
+  MessageCursor,
+  MessageRepository,
+} from '../../../application/ports/message-repository.port.js';
+import { type MessageView, toMessageView } from '../../../application/views/message.view.js';
+import type { PageRequest } from '../../../application/views/pagination.js';
+import type { ChatSessionState } from '../../../domain/chat-session.entity.js';
+import { Message, type MessageState } from '../../../domain/message.entity.js';
+import type { MemoryDatabase } from './memory-database.js';
+
+type MessageRow = Readonly<MessageState>;
+
+const copyDate = (date: Date): Date => new Date(date.getTime());
+
+// Copies on the way in and out: no caller may change a stored row by holding a reference.
+const toRow = (message: Message, id: number): MessageRow =>
+  Object.freeze({
+    id,
+    sessionId: message.sessionId,
+    text: message.text,
+    sender: message.sender,
+    isDeleted: message.isDeleted,
+    createdAt: copyDate(message.createdAt),
+    updatedAt: copyDate(message.updatedAt),
+  });
+
+const toEntity = (row: MessageRow): Message =>
+  Message.restore({ ...row, createdAt: copyDate(row.createdAt), updatedAt: copyDate(row.updatedAt) });
+
+const toView = (row: MessageRow): MessageView => toMessageView(toEntity(row));
+
+const byId = (a: MessageRow, b: MessageRow): number => a.id - b.id;
+
+const liveRowsOf = (messages: ReadonlyMap<number, MessageRow>, sessionId: number): MessageRow[] =>
+  [...messages.values()].filter((row) => row.sessionId === sessionId && !row.isDeleted).sort(byId);
+
+const isVisibleSession = (session: Readonly<ChatSessionState> | undefined, ownerId: string): boolean =>
+  session !== undefined && session.isActive && session.userId === ownerId;
+
+export class MemoryMessageRepository implements MessageRepository {
+  constructor(private readonly database: MemoryDatabase) {}
+
+  async add(message: Message): Promise<void> {
+    await this.database.write((tables) => {
+      if (!tables.sessions.has(message.sessionId)) {
+        throw new Error(`FOREIGN KEY constraint failed: message refers to missing chat session ${message.sessionId}`);
+      }
+      const row = toRow(message, this.database.nextMessageId());
+      tables.messages.set(row.id, row);
+      message.id = row.id;
+    });
+  }
+
+  /** Saving a message that is not stored (its session's owner was deleted) changes nothing, like an UPDATE matching no row. */
+  async save(message: Message): Promise<void> {
+    const row = toRow(message, message.id);
+    await this.database.write((tables) => {
+      if (tables.messages.has(row.id)) tables.messages.set(row.id, row);
+    });
+  }
+
+  async findInSession(id: number, sessionId: number): Promise<Message | null> {
+    const row = await this.database.read((tables) => tables.messages.get(id));
+    return row && row.sessionId === sessionId && !row.isDeleted ? toEntity(row) : null;
+  }
+
+  async pageOfSession(
+    sessionId: number,
+    ownerId: string,
+    page: PageRequest,
+  ): Promise<{ items: MessageView[]; total: number } | null> {
+    const rows = await this.database.read((tables) =>
+      isVisibleSession(tables.sessions.get(sessionId), ownerId) ? liveRowsOf(tables.messages, sessionId) : null,
+    );
+    if (rows === null) return null;
+    return { items: rows.slice(page.offset, page.offset + page.limit).map(toView), total: rows.length };
+  }
+
+  async sliceOfSession(
+    sessionId: number,
+    ownerId: string,
+    cursor: MessageCursor,
+  ): Promise<KeysetPage<MessageView> | null> {
+    const rows = await this.database.read((tables) =>
+      isVisibleSession(tables.sessions.get(sessionId), ownerId) ? liveRowsOf(tables.messages, sessionId) : null,
+    );
+    if (rows === null) return null;
+    if ('afterId' in cursor) {
+      const newer = rows.filter((row) => row.id > cursor.afterId);
+      return { items: newer.slice(0, cursor.limit).map(toView), hasMore: newer.length > cursor.limit };
+    }
+    const { beforeId } = cursor;
+    const older = beforeId === null ? rows : rows.filter((row) => row.id < beforeId);
+    const start = Math.max(0, older.length - cursor.limit);
+    return { items: older.slice(start).map(toView), hasMore: start > 0 };
+  }
+
+  async latestSentAt(sessionId: number): Promise<Date | null> {
+    const rows = await this.database.read((tables) => liveRowsOf(tables.messages, sessionId));
+    const latest = rows.at(-1);
+    return latest ? copyDate(latest.createdAt) : null;
+  }
+
+  async deleteAllInSession(sessionId: number, now: Date): Promise<number> {
+    const updatedAt = copyDate(now);
+    return this.database.write((tables) => {
+      const rows = liveRowsOf(tables.messages, sessionId);
+      for (const row of rows) tables.messages.set(row.id, Object.freeze({ ...row, isDeleted: true, updatedAt }));
+      return rows.length;
+    });
+  }
+}

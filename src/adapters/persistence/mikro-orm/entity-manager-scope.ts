@@ -1,0 +1,65 @@
+import type { AnyEntity, EntityManager } from '@mikro-orm/core';
+import { translateDriverError } from './translate-driver-error.js';
+
+export type Row = Record<string, unknown>;
+
+/**
+ * Which EntityManager a repository call works in, so that no identity map is ever shared between
+ * two callers (rule 5): inside a transaction, the transaction's; inside a `RequestContext`, the
+ * request's; otherwise a fresh fork that dies with the call. Every failure leaves through the
+ * driver-error translation.
+ */
+export class EntityManagerScope {
+  constructor(
+    private readonly root: EntityManager,
+    /** Which SQL dialect the plain queries speak, for the few places where they differ. */
+    readonly dialect: 'mysql' | 'sqlite',
+  ) {}
+
+  /** Runs `work` in the caller's EntityManager and maps whatever the driver throws. */
+  async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const current = this.root.getContext(false);
+    const em = current === this.root ? this.root.fork() : current;
+    try {
+      return await work(em);
+    } catch (error) {
+      throw translateDriverError(error);
+    }
+  }
+
+  /**
+   * Stores a new or changed entity. The entity may have been loaded by another call (another
+   * fork): its own snapshot of what was loaded still tells the unit of work what changed.
+   */
+  async persist(entity: AnyEntity): Promise<void> {
+    await this.run(async (em) => {
+      em.persist(entity);
+      try {
+        await em.flush();
+      } catch (error) {
+        // A failed write must not be retried by the next flush of a shared (request or
+        // transaction) EntityManager.
+        em.getUnitOfWork().unsetIdentity(entity);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Runs plain SQL in the caller's transaction, if any, without touching an identity map: the read
+   * side (rule 10) builds views straight from these rows.
+   */
+  async rows(sql: string, params: readonly unknown[], em: EntityManager = this.root.getContext(false)): Promise<Row[]> {
+    try {
+      const result: unknown = await em.getConnection().execute(sql, [...params], 'all', em.getTransactionContext());
+      return result as Row[];
+    } catch (error) {
+      throw translateDriverError(error);
+    }
+  }
+
+  /** A `Date` as this driver binds it in plain SQL (SQLite stores epoch milliseconds). */
+  dateParam(value: Date): unknown {
+    return this.root.getPlatform().processDateProperty(value);
+  }
+}

@@ -1,0 +1,10 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261124100144_initial } from './mysql/Migration20261124100144_initial.js';
+
+/**
+ * Listed, not discovered: a glob would not find TypeScript files once compiled, nor work under
+ * every loader. `migration:create` writes a new file next to these; add it here.
+ */
+export const mysqlMigrations: MigrationObject[] = [
+  { name: 'Migration20261124100144_initial', class: Migration20261124100144_initial },
+];

@@ -1,0 +1,73 @@
+import { TransactionPropagation } from '@mikro-orm/core';
+import type { LoginRepository } from '../../../application/ports/login-repository.port.js';
+import type { Login } from '../../../domain/login.entity.js';
+import type { EntityManagerScope } from './entity-manager-scope.js';
+import { rowValue } from './row-value.js';
+import { LoginSchema } from './schemas/login.schema.js';
+
+export class MikroOrmLoginRepository implements LoginRepository {
+  constructor(private readonly scope: EntityManagerScope) {}
+
+  add(login: Login): Promise<void> {
+    return this.scope.persist(login);
+  }
+
+  // logins PRIMARY
+  findById(id: string): Promise<Login | null> {
+    return this.scope.run((em) => em.findOne(LoginSchema, { id }));
+  }
+
+  save(login: Login): Promise<void> {
+    return this.scope.persist(login);
+  }
+
+  /**
+   * One conditional UPDATE (logins PRIMARY): of two requests spending the same refresh token the
+   * database lets exactly one match the old hash.
+   */
+  saveRotation(login: Login, previousHash: string): Promise<boolean> {
+    return this.scope.run(async (em) => {
+      const affected = await em.nativeUpdate(
+        LoginSchema,
+        { id: login.id, refreshTokenHash: previousHash, revokedAt: null },
+        { refreshTokenHash: login.refreshTokenHash, lastUsedAt: login.lastUsedAt, expiresAt: login.expiresAt },
+      );
+      const won = affected === 1;
+      if (won) {
+        // The stored row now equals this entity: the unit of work must not see a change to write.
+        em.merge(login, { refresh: true, cascade: false });
+      } else {
+        // The loser's copy is stale: a later flush must not write it, and a reload must read the
+        // row again instead of getting this copy back from the identity map.
+        em.getUnitOfWork().unsetIdentity(login);
+      }
+      return won;
+    });
+  }
+
+  /**
+   * Live means neither revoked nor expired. The ids are read and revoked in one transaction, with
+   * the rows locked on MySQL (logins_user_id_index), so the answer names exactly what this call
+   * revoked.
+   */
+  revokeAllOfUser(userId: string, now: Date, exceptLoginId?: string): Promise<string[]> {
+    return this.scope.run((em) =>
+      em.transactional(
+        async (tx) => {
+          const params: unknown[] = [userId, this.scope.dateParam(now)];
+          let sql = 'SELECT id FROM logins WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?';
+          if (exceptLoginId !== undefined) {
+            sql += ' AND id <> ?';
+            params.push(exceptLoginId);
+          }
+          if (this.scope.dialect === 'mysql') sql += ' FOR UPDATE';
+          const rows = await this.scope.rows(sql, params, tx);
+          const ids = rows.map((row) => rowValue.string(row['id']));
+          if (ids.length > 0) await tx.nativeUpdate(LoginSchema, { id: { $in: ids }, revokedAt: null }, { revokedAt: now });
+          return ids;
+        },
+        { propagation: TransactionPropagation.REQUIRED },
+      ),
+    );
+  }
+}

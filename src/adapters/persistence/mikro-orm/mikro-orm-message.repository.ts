@@ -1,0 +1,113 @@
+import type { KeysetPage, MessageCursor, MessageRepository } from '../../../application/ports/message-repository.port.js';
+import type { MessageView } from '../../../application/views/message.view.js';
+import type { PageRequest } from '../../../application/views/pagination.js';
+import type { Message, Sender } from '../../../domain/message.entity.js';
+import type { EntityManagerScope, Row } from './entity-manager-scope.js';
+import { rowValue } from './row-value.js';
+import { MessageSchema } from './schemas/message.schema.js';
+
+const toMessageView = (row: Row): MessageView => ({
+  id: rowValue.number(row['id']),
+  sessionId: rowValue.number(row['session_id']),
+  text: rowValue.string(row['text']),
+  // Only the domain writes this column, and only one of the three senders.
+  sender: rowValue.string(row['sender']) as Sender,
+  createdAt: rowValue.date(row['created_at']),
+  updatedAt: rowValue.date(row['updated_at']),
+});
+
+/** Rows of a LEFT JOIN from the owned session: a row whose message columns are null is no message. */
+const messagesOf = (rows: readonly Row[]): MessageView[] => rows.filter((row) => row['id'] !== null).map(toMessageView);
+
+export class MikroOrmMessageRepository implements MessageRepository {
+  constructor(private readonly scope: EntityManagerScope) {}
+
+  add(message: Message): Promise<void> {
+    return this.scope.persist(message);
+  }
+
+  save(message: Message): Promise<void> {
+    return this.scope.persist(message);
+  }
+
+  // messages PRIMARY
+  findInSession(id: number, sessionId: number): Promise<Message | null> {
+    return this.scope.run((em) => em.findOne(MessageSchema, { id, sessionId, isDeleted: false }));
+  }
+
+  /**
+   * chat_sessions PRIMARY for the ownership check; messages_session_live_index (session_id,
+   * is_deleted, id) for both the count (index only) and the page (read in index order). The
+   * session row is there whenever the session is the owner's, so no row at all means "not yours".
+   * The count is of rows, not `message_count`: it must agree with the page it describes.
+   */
+  async pageOfSession(
+    sessionId: number,
+    ownerId: string,
+    page: PageRequest,
+  ): Promise<{ items: MessageView[]; total: number } | null> {
+    const rows = await this.scope.rows(
+      `SELECT (SELECT COUNT(*) FROM messages c WHERE c.session_id = s.id AND c.is_deleted = 0) AS total,
+              m.id, m.session_id, m.text, m.sender, m.created_at, m.updated_at
+         FROM chat_sessions s
+         LEFT JOIN (
+           SELECT id, session_id, text, sender, created_at, updated_at FROM messages
+            WHERE session_id = ? AND is_deleted = 0
+            ORDER BY id
+            LIMIT ? OFFSET ?
+         ) m ON m.session_id = s.id
+        WHERE s.id = ? AND s.user_id = ? AND s.is_active = 1
+        ORDER BY m.id`,
+      [sessionId, page.limit, page.offset, sessionId, ownerId],
+    );
+    const [first] = rows;
+    if (!first) return null;
+    return { items: messagesOf(rows), total: rowValue.number(first['total']) };
+  }
+
+  /**
+   * chat_sessions PRIMARY (a const row on MySQL) joined to a range of messages_session_live_index
+   * (session_id, is_deleted, id) read from the cursor in index order: `LIMIT n + 1` rows at most,
+   * whatever the session's length, with no filesort. One more row than asked says whether more lie
+   * beyond.
+   */
+  async sliceOfSession(sessionId: number, ownerId: string, cursor: MessageCursor): Promise<KeysetPage<MessageView> | null> {
+    const backwards = 'beforeId' in cursor;
+    const bound = backwards ? cursor.beforeId : cursor.afterId;
+    const params: unknown[] = [];
+    let range = '';
+    if (bound !== null) {
+      range = backwards ? ' AND m.id < ?' : ' AND m.id > ?';
+      params.push(bound);
+    }
+    params.push(sessionId, ownerId, cursor.limit + 1);
+    const rows = await this.scope.rows(
+      `SELECT m.id, m.session_id, m.text, m.sender, m.created_at, m.updated_at
+         FROM chat_sessions s
+         LEFT JOIN messages m ON m.session_id = s.id AND m.is_deleted = 0${range}
+        WHERE s.id = ? AND s.user_id = ? AND s.is_active = 1
+        ORDER BY m.id ${backwards ? 'DESC' : 'ASC'}
+        LIMIT ?`,
+      params,
+    );
+    if (rows.length === 0) return null;
+    const found = messagesOf(rows);
+    const hasMore = found.length > cursor.limit;
+    const items = found.slice(0, cursor.limit);
+    return { items: backwards ? items.reverse() : items, hasMore };
+  }
+
+  // messages_session_live_index, read backwards from the end of the session's live range
+  async latestSentAt(sessionId: number): Promise<Date | null> {
+    const [row] = await this.scope.rows(
+      'SELECT created_at FROM messages WHERE session_id = ? AND is_deleted = 0 ORDER BY id DESC LIMIT 1',
+      [sessionId],
+    );
+    return row ? rowValue.date(row['created_at']) : null;
+  }
+
+  // messages_session_live_index: the live range of the session, nothing else
+  deleteAllInSession(sessionId: number, now: Date): Promise<number> {
+    return this.scope.run((em) => em.nativeUpdate(MessageSchema, { sessionId, isDeleted: false }, { isDeleted: true, updatedAt: now }));
+  }
+}

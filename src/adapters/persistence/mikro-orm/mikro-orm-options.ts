@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FlushMode, type Options } from '@mikro-orm/core';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { Migrator } from '@mikro-orm/migrations';
+import { MySqlDriver } from '@mikro-orm/mysql';
+import type { DatabaseOptions } from './database-options.js';
+import { entitySchemas } from './entity-schemas.js';
+import { mysqlMigrations } from './migrations/mysql-migrations.js';
+import { sqliteMigrations } from './migrations/sqlite-migrations.js';
+
+/** Where `migration:create` writes a new migration; the app itself runs the explicit lists. */
+const migrationsDir = (kind: DatabaseOptions['kind']): string =>
+  fileURLToPath(new URL(`./migrations/${kind}`, import.meta.url));
+
+const common = {
+  entities: entitySchemas,
+  // Every caller works in its own fork or context; touching the global EntityManager is a bug.
+  allowGlobalContext: false,
+  // Repositories flush explicitly; an automatic flush before a read would write changes a use
+  // case has not asked to save yet.
+  flushMode: FlushMode.COMMIT,
+  // Prototype accessors would be shadowed by the domain classes' own fields anyway.
+  propagationOnPrototype: false,
+  // Databases are created by `db:setup` (with the right charset), never as a side effect.
+  ensureDatabase: false,
+  debug: false,
+  extensions: [Migrator],
+} satisfies Options;
+
+/** MikroORM options for the chosen database: one place for pool, timeouts, charset and migrations. */
+export const mikroOrmOptions = (database: DatabaseOptions): Options => {
+  if (database.kind === 'mysql') {
+    return {
+      ...common,
+      driver: MySqlDriver,
+      host: database.host,
+      port: database.port,
+      user: database.user,
+      password: database.password,
+      dbName: database.database,
+      // Used by the schema generator for new tables; the migrations say it explicitly too.
+      charset: 'utf8mb4',
+      collate: 'utf8mb4_unicode_ci',
+      // DATETIME has no zone: store and read UTC so every server agrees.
+      forceUtcTimezone: true,
+      pool: {
+        min: database.pool.min,
+        max: database.pool.max,
+        acquireTimeoutMillis: database.pool.acquireTimeoutMs,
+        // A connection that failed to open must not be retried for the whole acquire timeout.
+        createTimeoutMillis: database.pool.connectTimeoutMs,
+        propagateCreateError: true,
+      },
+      driverOptions: {
+        acquireConnectionTimeout: database.pool.acquireTimeoutMs,
+        connection: {
+          connectTimeout: database.pool.connectTimeoutMs,
+          // The session character set, so 4-byte characters survive the wire.
+          charset: 'utf8mb4',
+          enableKeepAlive: true,
+          keepAliveInitialDelay: 10_000,
+        },
+      },
+      migrations: {
+        tableName: 'mikro_orm_migrations',
+        path: migrationsDir('mysql'),
+        pathTs: migrationsDir('mysql'),
+        emit: 'ts',
+        migrationsList: mysqlMigrations,
+        silent: true,
+        snapshotName: '.snapshot-mysql',
+      },
+    };
+  }
+
+  const path = database.path === ':memory:' ? database.path : resolve(database.path);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  return {
+    ...common,
+    driver: LibSqlDriver,
+    dbName: path,
+    pool: {
+      // One connection: SQLite has one writer anyway, and a single connection turns every
+      // transaction into a queue instead of SQLITE_BUSY errors.
+      min: 1,
+      max: 1,
+      // libsql replaces pooled connections every few seconds; each new one needs the pragmas,
+      // foreign keys above all (they are what cascades a deleted account).
+      afterCreate: (connection: { exec(sql: string): void }, done: (error: Error | null, connection: unknown) => void) => {
+        try {
+          connection.exec('pragma foreign_keys = on; pragma busy_timeout = 5000; pragma journal_mode = wal;');
+          done(null, connection);
+        } catch (error) {
+          done(error as Error, connection);
+        }
+      },
+    },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      path: migrationsDir('sqlite'),
+      pathTs: migrationsDir('sqlite'),
+      emit: 'ts',
+      migrationsList: sqliteMigrations,
+      silent: true,
+      snapshotName: '.snapshot-sqlite',
+    },
+  };
+};

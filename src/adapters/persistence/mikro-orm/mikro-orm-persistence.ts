@@ -1,0 +1,65 @@
+import { MikroORM } from '@mikro-orm/core';
+import { UnavailableError } from '../../../domain/domain-error.js';
+import type { Persistence } from '../persistence.js';
+import type { DatabaseOptions } from './database-options.js';
+import { EntityManagerScope } from './entity-manager-scope.js';
+import { migrate } from './migrate.js';
+import { MikroOrmChatSessionRepository } from './mikro-orm-chat-session.repository.js';
+import { MikroOrmLoginRepository } from './mikro-orm-login.repository.js';
+import { MikroOrmMessageRepository } from './mikro-orm-message.repository.js';
+import { mikroOrmOptions } from './mikro-orm-options.js';
+import { MikroOrmTransactionRunner } from './mikro-orm-transaction-runner.js';
+import { MikroOrmUserRepository } from './mikro-orm-user.repository.js';
+import { translateDriverError } from './translate-driver-error.js';
+
+export interface MikroOrmPersistence extends Persistence {
+  /** For adapters that need the ORM itself: `RequestContext` middleware, tests. */
+  readonly orm: MikroORM;
+}
+
+const describeFailure = (error: unknown): string => {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+};
+
+/**
+ * Opens the database, migrating it first when asked, and answers every repository port over it.
+ * Fails fast with an `UnavailableError` naming the cause when the database cannot be reached, so a
+ * server refuses to start instead of serving 503s.
+ */
+export const openMikroOrmPersistence = async (
+  options: DatabaseOptions,
+  { migrate: migrateFirst = false }: { migrate?: boolean } = {},
+): Promise<MikroOrmPersistence> => {
+  const orm = await MikroORM.init(mikroOrmOptions(options));
+  try {
+    if (migrateFirst) await migrate(orm);
+    else await orm.em.getConnection().execute('SELECT 1');
+  } catch (error) {
+    await orm.close(true);
+    const translated = translateDriverError(error);
+    if (translated instanceof UnavailableError) {
+      throw new UnavailableError(`Database unavailable: ${describeFailure(translated)}`, { cause: error });
+    }
+    throw translated;
+  }
+
+  const scope = new EntityManagerScope(orm.em, options.kind);
+  return {
+    orm,
+    users: new MikroOrmUserRepository(scope),
+    logins: new MikroOrmLoginRepository(scope),
+    sessions: new MikroOrmChatSessionRepository(scope),
+    messages: new MikroOrmMessageRepository(scope),
+    transactions: new MikroOrmTransactionRunner(orm.em),
+    ping: async () => {
+      try {
+        await orm.em.getConnection().execute('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => orm.close(true),
+  };
+};

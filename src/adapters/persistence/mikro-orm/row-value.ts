@@ -1,0 +1,31 @@
+/**
+ * Reading raw result rows the same way on every driver: MySQL (mysql2 with `dateStrings`) gives
+ * DATETIME as a UTC string and BIGINT as a number, SQLite gives datetimes as epoch milliseconds.
+ */
+export const rowValue = {
+  number(value: unknown): number {
+    if (typeof value === 'number') return value;
+    if (typeof value === 'bigint' || typeof value === 'string') return Number(value);
+    throw new TypeError(`expected a number from the database, got ${typeof value}`);
+  },
+
+  string(value: unknown): string {
+    if (typeof value === 'string') return value;
+    throw new TypeError(`expected a string from the database, got ${typeof value}`);
+  },
+
+  date(value: unknown): Date {
+    if (value instanceof Date) return new Date(value.getTime());
+    if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
+    if (typeof value === 'string') {
+      if (/^\d+$/.test(value)) return new Date(Number(value));
+      // `2026-01-31 12:00:00.123`, written in UTC (forceUtcTimezone).
+      return new Date(`${value.replace(' ', 'T')}Z`);
+    }
+    throw new TypeError(`expected a date from the database, got ${typeof value}`);
+  },
+
+  nullableDate(value: unknown): Date | null {
+    return value === null || value === undefined ? null : rowValue.date(value);
+  },
+};

@@ -1,0 +1,92 @@
+import * as v from 'valibot';
+import { ForbiddenError, invalidCredentials } from '../../domain/domain-error.js';
+import type { LoginAttemptLimiter } from '../ports/login-attempt-limiter.port.js';
+import type { PasswordHasher } from '../ports/password-hasher.port.js';
+import type { TransactionRunner } from '../ports/transaction-runner.port.js';
+import type { UserRepository } from '../ports/user-repository.port.js';
+import { PASSWORD_MAX_BYTES, presentPasswordField } from '../validation/fields.js';
+import { sanitizeText, utf8ByteLength } from '../validation/sanitize.js';
+import { validate } from '../validation/validate.js';
+import { toUserView, type UserView } from '../views/user.view.js';
+import { clientInfoField, type ClientInfo } from './client-info.js';
+import type { LoginOpener } from './login-opener.service.js';
+import type { TokenPair } from './token-pair.js';
+
+const schema = v.object(
+  {
+    username: v.pipe(
+      v.string((issue) => (issue.input === undefined ? 'is required' : 'must be a string')),
+      v.transform(sanitizeText),
+      v.minLength(1, 'is required'),
+      v.maxLength(254, 'is too long'),
+    ),
+    password: presentPasswordField,
+    client: clientInfoField,
+  },
+  'must be an object',
+);
+
+export interface LogInInput {
+  /** The username or the email address. */
+  username: string;
+  password: string;
+  client?: ClientInfo;
+}
+
+export interface LogInOutput {
+  user: UserView;
+  tokens: TokenPair;
+}
+
+/**
+ * Signs a user in with username (or email) and password. An unknown name and a wrong password
+ * fail the same way and take about the same time, so neither reveals whether an account exists.
+ */
+export class LogIn {
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly limiter: LoginAttemptLimiter,
+    private readonly transactions: TransactionRunner,
+    private readonly loginOpener: LoginOpener,
+  ) {}
+
+  async execute(input: LogInInput): Promise<LogInOutput> {
+    const { username, password, client } = validate(schema, input);
+    const user = username.includes('@')
+      ? await this.users.findByEmail(username.toLowerCase())
+      : await this.users.findByUsername(username);
+    // Failures count against the account however it was named: keyed by what was typed, its
+    // username and its email would each get their own allowance of guesses. An unknown name
+    // counts as typed (it cannot equal a stored username, or it would have been found).
+    const attempt = { account: (user?.username ?? username).toLowerCase(), address: client.address };
+    await this.limiter.assertAllowed(attempt);
+
+    // No stored password is longer than bcrypt reads, and comparing a longer one would let its
+    // first 72 bytes stand for the whole.
+    const comparable = utf8ByteLength(password) <= PASSWORD_MAX_BYTES;
+    const matches = user
+      ? comparable && (await this.hasher.verify(password, user.passwordHash))
+      : await this.hasher.verify(password, await this.timingDecoy());
+
+    if (!user || !matches) {
+      await this.limiter.recordFailure(attempt);
+      throw invalidCredentials();
+    }
+    if (!user.isActive) throw new ForbiddenError('Account is disabled', 'account_disabled');
+
+    await this.limiter.recordSuccess(attempt);
+    const tokens = await this.transactions.run(() =>
+      this.loginOpener.open(user.id, { address: client.address, userAgent: client.userAgent }),
+    );
+    return { user: toUserView(user), tokens };
+  }
+
+  /** A real hash of the configured cost, so a miss costs one comparison like a hit. */
+  private timingDecoy(): Promise<string> {
+    this.dummyHash ??= this.hasher.hash('timing-decoy-Password-1');
+    return this.dummyHash;
+  }
+}

@@ -1,0 +1,82 @@
+import * as v from 'valibot';
+import { invalidToken, UnauthenticatedError, ValidationError } from '../../domain/domain-error.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { EventPublisher } from '../ports/event-publisher.port.js';
+import type { LoginRepository } from '../ports/login-repository.port.js';
+import type { PasswordHasher } from '../ports/password-hasher.port.js';
+import type { TransactionRunner } from '../ports/transaction-runner.port.js';
+import type { UserRepository } from '../ports/user-repository.port.js';
+import { emailField, passwordField, presentPasswordField, userIdField, usernameField } from '../validation/fields.js';
+import { validate } from '../validation/validate.js';
+import { toUserView, type UserView } from '../views/user.view.js';
+import { emailTaken, usernameTaken } from './register-user.use-case.js';
+
+const schema = v.object(
+  {
+    userId: userIdField,
+    loginId: userIdField,
+    username: v.optional(usernameField),
+    email: v.optional(emailField),
+    password: v.optional(passwordField),
+    currentPassword: v.optional(presentPasswordField),
+  },
+  'must be an object',
+);
+
+export interface UpdateProfileInput {
+  userId: string;
+  /** The login making the change; it stays signed in when the password changes. */
+  loginId: string;
+  username?: string;
+  email?: string;
+  password?: string;
+  currentPassword?: string;
+}
+
+export const wrongCurrentPassword = (): UnauthenticatedError =>
+  new UnauthenticatedError('Current password is incorrect', 'invalid_current_password');
+
+/**
+ * Changes username, email or password. A new password needs the current one, and ends every
+ * other login: whoever learned the old password is signed out.
+ */
+export class UpdateProfile {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly logins: LoginRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+    private readonly transactions: TransactionRunner,
+    private readonly events: EventPublisher,
+  ) {}
+
+  async execute(input: UpdateProfileInput): Promise<UserView> {
+    const changes = validate(schema, input);
+    if (changes.password !== undefined && changes.currentPassword === undefined) {
+      throw new ValidationError(['current_password: is required to change the password']);
+    }
+    const user = await this.users.findById(changes.userId);
+    if (!user) throw invalidToken();
+    const now = this.clock.now();
+
+    if (changes.username !== undefined && changes.username.toLowerCase() !== user.username.toLowerCase()) {
+      if (await this.users.findByUsername(changes.username)) throw usernameTaken();
+    }
+    if (changes.email !== undefined && changes.email !== user.email) {
+      if (await this.users.findByEmail(changes.email)) throw emailTaken();
+    }
+    if (changes.password !== undefined) {
+      if (!(await this.hasher.verify(changes.currentPassword ?? '', user.passwordHash))) throw wrongCurrentPassword();
+      user.changePasswordHash(await this.hasher.hash(changes.password), now);
+    }
+    if (changes.username !== undefined) user.rename(changes.username, now);
+    if (changes.email !== undefined) user.changeEmail(changes.email, now);
+
+    const ended = await this.transactions.run(async () => {
+      await this.users.save(user);
+      return changes.password === undefined ? [] : this.logins.revokeAllOfUser(user.id, now, changes.loginId);
+    });
+    if (ended.length > 0) await this.events.publish({ type: 'logins.ended', userId: user.id, loginIds: ended });
+    return toUserView(user);
+  }
+}

@@ -1,0 +1,34 @@
+import * as v from 'valibot';
+import type { ChatSessionRepository } from '../ports/chat-session-repository.port.js';
+import { integerField, pageField, userIdField } from '../validation/fields.js';
+import { validate } from '../validation/validate.js';
+import { pageRequest, paginate, type Paged } from '../views/pagination.js';
+import type { SessionView } from '../views/session.view.js';
+
+export const SESSIONS_PER_PAGE_MAX = 100;
+
+const schema = v.object(
+  {
+    userId: userIdField,
+    page: v.optional(pageField, 1),
+    perPage: v.optional(integerField(1, SESSIONS_PER_PAGE_MAX, `must be an integer from 1 to ${SESSIONS_PER_PAGE_MAX}`), 20),
+  },
+  'must be an object',
+);
+
+export interface ListSessionsInput {
+  userId: string;
+  page?: number | string;
+  perPage?: number | string;
+}
+
+/** The caller's active sessions, most recently active first. */
+export class ListSessions {
+  constructor(private readonly sessions: ChatSessionRepository) {}
+
+  async execute(input: ListSessionsInput): Promise<Paged<SessionView>> {
+    const { userId, page, perPage } = validate(schema, input);
+    const { items, total } = await this.sessions.listViewsOfOwner(userId, pageRequest(page, perPage));
+    return paginate(items, page, perPage, total);
+  }
+}

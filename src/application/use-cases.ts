@@ -1,0 +1,98 @@
+import { Authenticate } from './auth/authenticate.use-case.js';
+import { DeleteAccount } from './auth/delete-account.use-case.js';
+import { GetProfile } from './auth/get-profile.use-case.js';
+import { LogIn } from './auth/log-in.use-case.js';
+import { LogOutEverywhere } from './auth/log-out-everywhere.use-case.js';
+import { LogOut } from './auth/log-out.use-case.js';
+import { LoginOpener } from './auth/login-opener.service.js';
+import { RefreshLogin } from './auth/refresh-login.use-case.js';
+import { RegisterUser } from './auth/register-user.use-case.js';
+import { UpdateProfile } from './auth/update-profile.use-case.js';
+import { ClearMessages } from './chat/clear-messages.use-case.js';
+import { CreateSession } from './chat/create-session.use-case.js';
+import { DeleteMessage } from './chat/delete-message.use-case.js';
+import { DeleteSession } from './chat/delete-session.use-case.js';
+import { EditMessage } from './chat/edit-message.use-case.js';
+import { GetSession } from './chat/get-session.use-case.js';
+import { ListMessages } from './chat/list-messages.use-case.js';
+import { ListSessions } from './chat/list-sessions.use-case.js';
+import { RenameSession } from './chat/rename-session.use-case.js';
+import { ScrollMessages } from './chat/scroll-messages.use-case.js';
+import { SendMessage } from './chat/send-message.use-case.js';
+import type { ChatSessionRepository } from './ports/chat-session-repository.port.js';
+import type { Clock } from './ports/clock.port.js';
+import type { EventPublisher } from './ports/event-publisher.port.js';
+import type { IdGenerator } from './ports/id-generator.port.js';
+import type { LoginAttemptLimiter } from './ports/login-attempt-limiter.port.js';
+import type { LoginRepository } from './ports/login-repository.port.js';
+import type { MessageRepository } from './ports/message-repository.port.js';
+import type { PasswordHasher } from './ports/password-hasher.port.js';
+import type { TokenIssuer } from './ports/token-issuer.port.js';
+import type { TransactionRunner } from './ports/transaction-runner.port.js';
+import type { UserRepository } from './ports/user-repository.port.js';
+
+/** Every port the use cases need, each served by one adapter. */
+export interface Ports {
+  readonly users: UserRepository;
+  readonly logins: LoginRepository;
+  readonly sessions: ChatSessionRepository;
+  readonly messages: MessageRepository;
+  readonly transactions: TransactionRunner;
+  readonly hasher: PasswordHasher;
+  readonly tokens: TokenIssuer;
+  readonly limiter: LoginAttemptLimiter;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly events: EventPublisher;
+}
+
+/** The whole application, one use case per action. */
+export interface UseCases {
+  readonly registerUser: RegisterUser;
+  readonly logIn: LogIn;
+  readonly refreshLogin: RefreshLogin;
+  readonly logOut: LogOut;
+  readonly logOutEverywhere: LogOutEverywhere;
+  readonly authenticate: Authenticate;
+  readonly getProfile: GetProfile;
+  readonly updateProfile: UpdateProfile;
+  readonly deleteAccount: DeleteAccount;
+  readonly createSession: CreateSession;
+  readonly listSessions: ListSessions;
+  readonly getSession: GetSession;
+  readonly renameSession: RenameSession;
+  readonly deleteSession: DeleteSession;
+  readonly sendMessage: SendMessage;
+  readonly listMessages: ListMessages;
+  readonly scrollMessages: ScrollMessages;
+  readonly editMessage: EditMessage;
+  readonly deleteMessage: DeleteMessage;
+  readonly clearMessages: ClearMessages;
+}
+
+/** Wires each use case to the ports it needs. The only place that knows who needs what. */
+export const createUseCases = (p: Ports): UseCases => {
+  const loginOpener = new LoginOpener(p.logins, p.tokens, p.ids, p.clock);
+  return {
+    registerUser: new RegisterUser(p.users, p.hasher, p.ids, p.clock, p.transactions, loginOpener),
+    logIn: new LogIn(p.users, p.hasher, p.limiter, p.transactions, loginOpener),
+    refreshLogin: new RefreshLogin(p.logins, p.users, p.tokens, p.clock, p.events),
+    logOut: new LogOut(p.logins, p.clock, p.events),
+    logOutEverywhere: new LogOutEverywhere(p.logins, p.clock, p.events),
+    authenticate: new Authenticate(p.tokens, p.logins, p.users, p.clock),
+    getProfile: new GetProfile(p.users),
+    updateProfile: new UpdateProfile(p.users, p.logins, p.hasher, p.clock, p.transactions, p.events),
+    deleteAccount: new DeleteAccount(p.users, p.logins, p.hasher, p.clock, p.transactions, p.events),
+    createSession: new CreateSession(p.sessions, p.clock, p.events),
+    listSessions: new ListSessions(p.sessions),
+    getSession: new GetSession(p.sessions, p.messages),
+    renameSession: new RenameSession(p.sessions, p.clock, p.transactions, p.events),
+    deleteSession: new DeleteSession(p.sessions, p.clock, p.transactions, p.events),
+    sendMessage: new SendMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
+    listMessages: new ListMessages(p.messages),
+    scrollMessages: new ScrollMessages(p.messages),
+    editMessage: new EditMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
+    deleteMessage: new DeleteMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
+    clearMessages: new ClearMessages(p.sessions, p.messages, p.clock, p.transactions, p.events),
+  };
+};

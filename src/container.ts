@@ -1,0 +1,141 @@
+/**
+ * The composition root: the one place that decides which adapter serves each port. The server,
+ * the library entry (`createChatBackend`) and the in-memory harness all build their object graph
+ * here, so they cannot drift apart.
+ */
+import 'reflect-metadata';
+import { Container, type ServiceIdentifier } from 'inversify';
+import type Koa from 'koa';
+import type { Logger } from 'pino';
+import { ChatSessionRepository } from './application/ports/chat-session-repository.port.js';
+import { Clock } from './application/ports/clock.port.js';
+import { EventPublisher } from './application/ports/event-publisher.port.js';
+import { IdGenerator } from './application/ports/id-generator.port.js';
+import { LoginAttemptLimiter } from './application/ports/login-attempt-limiter.port.js';
+import { LoginRepository } from './application/ports/login-repository.port.js';
+import { MessageRepository } from './application/ports/message-repository.port.js';
+import { PasswordHasher } from './application/ports/password-hasher.port.js';
+import { TokenIssuer } from './application/ports/token-issuer.port.js';
+import { TransactionRunner } from './application/ports/transaction-runner.port.js';
+import { UserRepository } from './application/ports/user-repository.port.js';
+import { createUseCases, type UseCases } from './application/use-cases.js';
+import { InProcessEventBus } from './adapters/events/in-process-event-bus.js';
+import { createHttpApp } from './adapters/http/http-app.js';
+import type { HttpState } from './adapters/http/http-state.js';
+import { createLogger } from './adapters/logging/create-logger.js';
+import { openMemoryPersistence } from './adapters/persistence/memory/open-memory-persistence.js';
+import type { Persistence } from './adapters/persistence/persistence.js';
+import { BcryptPasswordHasher } from './adapters/security/bcrypt-password-hasher.js';
+import { JwtTokenIssuer } from './adapters/security/jwt-token-issuer.js';
+import { CryptoIdGenerator } from './adapters/system/crypto-id-generator.js';
+import { SystemClock } from './adapters/system/system-clock.js';
+import { RateLimiterLoginAttemptLimiter } from './adapters/throttling/rate-limiter-login-attempt-limiter.js';
+import type { AppConfig, DatabaseConfig } from './config.js';
+import { APP_VERSION } from './version.js';
+
+/** Tokens for what the container holds besides the ports (which carry their own). */
+export const AppConfigToken: ServiceIdentifier<AppConfig> = Symbol.for('chat-backend.AppConfig');
+export const LoggerToken: ServiceIdentifier<Logger> = Symbol.for('chat-backend.Logger');
+export const PersistenceToken: ServiceIdentifier<Persistence> = Symbol.for('chat-backend.Persistence');
+export const UseCasesToken: ServiceIdentifier<UseCases> = Symbol.for('chat-backend.UseCases');
+export const HttpAppToken: ServiceIdentifier<Koa<HttpState>> = Symbol.for('chat-backend.HttpApp');
+/** The in-process bus, for adapters that listen to events (the WebSocket gateway). */
+export const EventBusToken: ServiceIdentifier<InProcessEventBus> = Symbol.for('chat-backend.EventBus');
+
+/** Opens the storage the configuration names, migrating it first when asked to. */
+export const openPersistence = async (database: DatabaseConfig, options: { migrate: boolean }): Promise<Persistence> => {
+  if (database.kind === 'memory') return openMemoryPersistence();
+  // Loaded on demand so that in-memory callers (the harness) never load the ORM and its drivers.
+  const { openMikroOrmPersistence } = await import('./adapters/persistence/mikro-orm/mikro-orm-persistence.js');
+  return openMikroOrmPersistence(database, options);
+};
+
+/** Ports a caller may serve with its own adapter (the harness brings a manual clock, for one). */
+export interface PortOverrides {
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  readonly events?: EventPublisher;
+  readonly limiter?: LoginAttemptLimiter;
+  readonly logger?: Logger;
+}
+
+export const createContainer = (config: AppConfig, persistence: Persistence, overrides: PortOverrides = {}): Container => {
+  const container = new Container({ defaultScope: 'Singleton' });
+  const bus = new InProcessEventBus();
+
+  container.bind(AppConfigToken).toConstantValue(config);
+  container.bind(LoggerToken).toConstantValue(overrides.logger ?? createLogger(config.logLevel));
+  container.bind(PersistenceToken).toConstantValue(persistence);
+  container.bind(EventBusToken).toConstantValue(bus);
+
+  container.bind<UserRepository>(UserRepository).toConstantValue(persistence.users);
+  container.bind<LoginRepository>(LoginRepository).toConstantValue(persistence.logins);
+  container.bind<ChatSessionRepository>(ChatSessionRepository).toConstantValue(persistence.sessions);
+  container.bind<MessageRepository>(MessageRepository).toConstantValue(persistence.messages);
+  container.bind<TransactionRunner>(TransactionRunner).toConstantValue(persistence.transactions);
+
+  container.bind<Clock>(Clock).toConstantValue(overrides.clock ?? new SystemClock());
+  container.bind<IdGenerator>(IdGenerator).toConstantValue(overrides.ids ?? new CryptoIdGenerator());
+  container.bind<EventPublisher>(EventPublisher).toConstantValue(overrides.events ?? bus);
+  container.bind<PasswordHasher>(PasswordHasher).toConstantValue(new BcryptPasswordHasher(config.bcryptRounds));
+  container
+    .bind<TokenIssuer>(TokenIssuer)
+    .toResolvedValue(
+      (clock: Clock, idGenerator: IdGenerator) => new JwtTokenIssuer({ ...config.jwt, clock, idGenerator }),
+      [Clock, IdGenerator],
+    );
+  container.bind<LoginAttemptLimiter>(LoginAttemptLimiter).toConstantValue(
+    overrides.limiter ??
+      RateLimiterLoginAttemptLimiter.inMemory({
+        accountAttempts: config.loginLimits.perAccount,
+        addressAttempts: config.loginLimits.perAddress,
+        windowSeconds: config.loginLimits.windowSeconds,
+        blockSeconds: config.loginLimits.windowSeconds,
+      }),
+  );
+
+  container.bind(UseCasesToken).toResolvedValue(
+    (
+      users: UserRepository,
+      logins: LoginRepository,
+      sessions: ChatSessionRepository,
+      messages: MessageRepository,
+      transactions: TransactionRunner,
+      hasher: PasswordHasher,
+      tokens: TokenIssuer,
+      limiter: LoginAttemptLimiter,
+      clock: Clock,
+      ids: IdGenerator,
+      events: EventPublisher,
+    ) => createUseCases({ users, logins, sessions, messages, transactions, hasher, tokens, limiter, clock, ids, events }),
+    [
+      UserRepository,
+      LoginRepository,
+      ChatSessionRepository,
+      MessageRepository,
+      TransactionRunner,
+      PasswordHasher,
+      TokenIssuer,
+      LoginAttemptLimiter,
+      Clock,
+      IdGenerator,
+      EventPublisher,
+    ],
+  );
+
+  container.bind(HttpAppToken).toResolvedValue(
+    (useCases: UseCases, logger: Logger) =>
+      createHttpApp({
+        useCases,
+        logger,
+        isReady: () => persistence.ping(),
+        bodyLimitBytes: config.bodyLimitBytes,
+        corsOrigins: config.corsOrigins,
+        trustProxy: config.trustProxy,
+        version: APP_VERSION,
+      }),
+    [UseCasesToken, LoggerToken],
+  );
+
+  return container;
+};

@@ -1,0 +1,77 @@
+/**
+ * The server: configuration → container → database (migrated) → HTTP → graceful shutdown.
+ */
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { ConfigError, loadConfig } from './config.js';
+import { createContainer, HttpAppToken, LoggerToken, openPersistence } from './container.js';
+
+const SHUTDOWN_GRACE_MS = 8_000;
+
+const fail = (message: string): never => {
+  process.stderr.write(`chat-backend: ${message}\n`);
+  process.exit(1);
+};
+
+const main = async (): Promise<void> => {
+  let loaded;
+  try {
+    loaded = loadConfig();
+  } catch (error) {
+    return fail(error instanceof ConfigError ? error.message : `cannot read the configuration: ${String(error)}`);
+  }
+  const { config, wroteEnvFile } = loaded;
+
+  let persistence;
+  try {
+    persistence = await openPersistence(config.database, { migrate: config.migrateOnStart });
+  } catch (error) {
+    const where = config.database.kind === 'mysql' ? `MySQL at ${config.database.host}:${config.database.port}` : config.database.kind === 'sqlite' ? `SQLite at ${config.database.path}` : 'memory';
+    return fail(`cannot open the database (${where}): ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  const container = createContainer(config, persistence);
+  const logger = container.get(LoggerToken);
+  if (wroteEnvFile) logger.info({ file: wroteEnvFile }, 'wrote a new .env with generated secrets');
+  const app = container.get(HttpAppToken);
+
+  const server: Server = createServer(app.callback());
+  // Responses still being written at shutdown close their connection when done, so keep-alive
+  // clients cannot hold the server open.
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_request, response: ServerResponse) => {
+    inFlight.add(response);
+    response.on('close', () => inFlight.delete(response));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  }).catch((error: unknown) => fail(`cannot listen on ${config.host}:${config.port}: ${String(error)}`));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ host: config.host, port, database: config.database.kind }, `listening on http://${config.host}:${port}`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error('in-flight requests did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    deadline.unref();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
+    server.closeIdleConnections();
+    await closed;
+    await persistence.close();
+    logger.info('stopped');
+    clearTimeout(deadline);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+};
+
+void main();

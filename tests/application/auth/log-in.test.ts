@@ -1,0 +1,357 @@
+import { describe, expect, it } from 'vitest';
+import { ForbiddenError, RateLimitedError, UnauthenticatedError } from '../../../src/domain/domain-error.js';
+import type { InMemoryChatBackend } from '../../../src/testing.js';
+import {
+  ACCOUNT_DISABLED,
+  ALICE,
+  INVALID_CREDENTIALS,
+  RATE_LIMITED,
+  USER_VIEW_KEYS,
+  disableUser,
+  newBackend,
+  passwordOfBytes,
+  register,
+  registerAlice,
+  registerBob,
+  validationFailure,
+} from '../../support/auth-fixtures.js';
+
+/** Fails `times` logins with a wrong password, each with the expected invalid-credentials answer. */
+const failLogins = async (
+  backend: InMemoryChatBackend,
+  times: number,
+  username: string,
+  address: string | null = null,
+): Promise<void> => {
+  for (let attempt = 0; attempt < times; attempt += 1) {
+    await expect(
+      backend.logIn.execute({ username, password: 'Wrong-password-1', client: { address } }),
+    ).rejects.toMatchObject(INVALID_CREDENTIALS);
+  }
+};
+
+describe('LogIn', () => {
+  describe('when the credentials are right', () => {
+    it('answers with the user and a new token pair for a new login', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+
+      const { user, tokens } = await backend.logIn.execute({ username: 'alice', password: ALICE.password });
+
+      expect(user).toEqual(alice.user);
+      expect(Object.keys(user).sort()).toEqual(USER_VIEW_KEYS);
+      expect(tokens).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+      const principal = await backend.authenticate.execute({ accessToken: tokens.accessToken });
+      expect(principal.userId).toBe(alice.user.id);
+      expect(principal.loginId).not.toBe(alice.principal.loginId);
+    });
+
+    it.each(['alice', 'ALICE', 'aLiCe', '  alice  '])('finds the account by the username written as %j', async (username) => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+
+      const { user } = await backend.logIn.execute({ username, password: ALICE.password });
+
+      expect(user.id).toBe(alice.user.id);
+    });
+
+    it.each(['alice@example.com', 'ALICE@EXAMPLE.COM', 'Alice@Example.com', ' alice@example.com '])(
+      'finds the account by the email written as %j',
+      async (username) => {
+        const backend = newBackend();
+        const alice = await registerAlice(backend);
+
+        const { user } = await backend.logIn.execute({ username, password: ALICE.password });
+
+        expect(user.id).toBe(alice.user.id);
+      },
+    );
+
+    it('keeps where the login came from on the login', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+
+      const { tokens } = await backend.logIn.execute({
+        username: 'alice',
+        password: ALICE.password,
+        client: { address: '203.0.113.9', userAgent: 'test-agent/1.0' },
+      });
+
+      const { loginId } = await backend.authenticate.execute({ accessToken: tokens.accessToken });
+      expect(await backend.ports.logins.findById(loginId)).toMatchObject({
+        address: '203.0.113.9',
+        userAgent: 'test-agent/1.0',
+      });
+    });
+
+    it('accepts a password of exactly 72 bytes', async () => {
+      const backend = newBackend();
+      await register(backend, { password: passwordOfBytes(72) });
+
+      await expect(backend.logIn.execute({ username: 'alice', password: passwordOfBytes(72) })).resolves.toBeDefined();
+    });
+  });
+
+  describe('when the credentials are wrong', () => {
+    it('refuses a wrong password with "Invalid username or password"', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+
+      const attempt = backend.logIn.execute({ username: 'alice', password: 'Wonderland2' });
+
+      await expect(attempt).rejects.toBeInstanceOf(UnauthenticatedError);
+      await expect(attempt).rejects.toMatchObject(INVALID_CREDENTIALS);
+    });
+
+    it('refuses an unknown user exactly as it refuses a wrong password', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+
+      const wrongPassword = await backend.logIn.execute({ username: 'alice', password: 'Wonderland2' }).catch((e: unknown) => e);
+      const unknownUser = await backend.logIn
+        .execute({ username: 'nobody', password: ALICE.password })
+        .catch((e: unknown) => e);
+      const unknownEmail = await backend.logIn
+        .execute({ username: 'nobody@example.com', password: ALICE.password })
+        .catch((e: unknown) => e);
+
+      const shape = (error: unknown) => {
+        const { constructor, name, message, code, kind } = error as UnauthenticatedError;
+        return { constructor, name, message, code, kind, keys: Object.keys(error as object).sort() };
+      };
+      expect(shape(wrongPassword)).toEqual(shape(unknownUser));
+      expect(shape(unknownEmail)).toEqual(shape(unknownUser));
+      expect(unknownUser).toMatchObject(INVALID_CREDENTIALS);
+    });
+
+    it('refuses a password that differs only in case', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+
+      await expect(backend.logIn.execute({ username: 'alice', password: 'wONDERLAND1' })).rejects.toMatchObject(
+        INVALID_CREDENTIALS,
+      );
+    });
+
+    it('refuses a password longer than 72 bytes even when its first 72 bytes are the password', async () => {
+      const backend = newBackend();
+      const password = passwordOfBytes(72);
+      await register(backend, { password });
+
+      await expect(backend.logIn.execute({ username: 'alice', password: `${password}!` })).rejects.toMatchObject(
+        INVALID_CREDENTIALS,
+      );
+      await expect(
+        backend.logIn.execute({ username: 'alice', password: `${password}${'é'.repeat(10)}` }),
+      ).rejects.toMatchObject(INVALID_CREDENTIALS);
+    });
+
+    it('refuses a password with the right prefix cut short', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+
+      await expect(backend.logIn.execute({ username: 'alice', password: 'Wonderland' })).rejects.toMatchObject(
+        INVALID_CREDENTIALS,
+      );
+    });
+
+    it('does not reveal that a disabled account exists when the password is wrong', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      await disableUser(backend, alice.user.id);
+
+      await expect(backend.logIn.execute({ username: 'alice', password: 'Wonderland2' })).rejects.toMatchObject(
+        INVALID_CREDENTIALS,
+      );
+    });
+  });
+
+  describe('when the account is disabled', () => {
+    it('refuses the right password with ForbiddenError "Account is disabled"', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      await disableUser(backend, alice.user.id);
+
+      const attempt = backend.logIn.execute({ username: 'alice', password: ALICE.password });
+
+      await expect(attempt).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(attempt).rejects.toMatchObject(ACCOUNT_DISABLED);
+    });
+  });
+
+  describe('when logins fail again and again', () => {
+    it('refuses the sixth attempt on an account after five failures, even with the right password', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+      await failLogins(backend, 5, 'alice');
+
+      const attempt = backend.logIn.execute({ username: 'alice', password: ALICE.password });
+
+      await expect(attempt).rejects.toBeInstanceOf(RateLimitedError);
+      await expect(attempt).rejects.toMatchObject(RATE_LIMITED);
+    });
+
+    it('says how long to wait: at least one whole second', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+      await failLogins(backend, 5, 'alice');
+
+      const error = await backend.logIn.execute({ username: 'alice', password: ALICE.password }).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(RateLimitedError);
+      const { retryAfterSeconds } = error as RateLimitedError;
+      expect(Number.isInteger(retryAfterSeconds)).toBe(true);
+      expect(retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    });
+
+    it('counts the failures of an account however its username is cased', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+      await failLogins(backend, 2, 'alice');
+      await failLogins(backend, 2, 'ALICE');
+      await failLogins(backend, 1, 'Alice');
+
+      await expect(backend.logIn.execute({ username: 'alice', password: ALICE.password })).rejects.toMatchObject(
+        RATE_LIMITED,
+      );
+    });
+
+    it('counts failures by username and by email against the same account', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+      await failLogins(backend, 3, 'alice');
+      await failLogins(backend, 2, 'Alice@Example.com');
+
+      await expect(backend.logIn.execute({ username: 'alice', password: ALICE.password })).rejects.toMatchObject(
+        RATE_LIMITED,
+      );
+      await expect(
+        backend.logIn.execute({ username: 'alice@example.com', password: ALICE.password }),
+      ).rejects.toMatchObject(RATE_LIMITED);
+    });
+
+    it('limits guesses at an unknown account like a known one', async () => {
+      const backend = newBackend();
+      await failLogins(backend, 5, 'nobody');
+
+      await expect(backend.logIn.execute({ username: 'nobody', password: ALICE.password })).rejects.toMatchObject(
+        RATE_LIMITED,
+      );
+    });
+
+    it('leaves other accounts alone when one is locked', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+      const bob = await registerBob(backend);
+      await failLogins(backend, 5, 'alice');
+
+      const { user } = await backend.logIn.execute({ username: 'bob', password: bob.password });
+
+      expect(user.id).toBe(bob.user.id);
+    });
+
+    it('allows four failures without locking the account', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      await failLogins(backend, 4, 'alice');
+
+      const { user } = await backend.logIn.execute({ username: 'alice', password: ALICE.password });
+
+      expect(user.id).toBe(alice.user.id);
+    });
+
+    it('starts the account count over after a successful login', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      await failLogins(backend, 4, 'alice');
+      await backend.logIn.execute({ username: 'alice', password: ALICE.password });
+
+      // Four more failures would have locked the account had the first four still counted.
+      await failLogins(backend, 4, 'alice');
+      const { user } = await backend.logIn.execute({ username: 'alice', password: ALICE.password });
+
+      expect(user.id).toBe(alice.user.id);
+    });
+
+    it('locks an address that fails across many accounts, whichever account it tries next', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      for (let account = 0; account < 20; account += 1) {
+        await failLogins(backend, 1, `guess_${account}`, '198.51.100.7');
+      }
+
+      await expect(
+        backend.logIn.execute({ username: 'alice', password: ALICE.password, client: { address: '198.51.100.7' } }),
+      ).rejects.toMatchObject(RATE_LIMITED);
+      const fromElsewhere = await backend.logIn.execute({
+        username: 'alice',
+        password: ALICE.password,
+        client: { address: '198.51.100.8' },
+      });
+      expect(fromElsewhere.user.id).toBe(alice.user.id);
+    });
+
+    it('does not clear an address count when one of its logins succeeds', async () => {
+      const backend = newBackend({ loginAttempts: { perAddress: 3 } });
+      await registerAlice(backend);
+      await failLogins(backend, 2, 'guess_1', '198.51.100.7');
+      await backend.logIn.execute({ username: 'alice', password: ALICE.password, client: { address: '198.51.100.7' } });
+      await failLogins(backend, 1, 'guess_2', '198.51.100.7');
+
+      await expect(
+        backend.logIn.execute({ username: 'alice', password: ALICE.password, client: { address: '198.51.100.7' } }),
+      ).rejects.toMatchObject(RATE_LIMITED);
+    });
+  });
+
+  describe('when the input breaks a rule', () => {
+    it.each([
+      [{ password: ALICE.password }, ['username: is required']],
+      [{ username: '', password: ALICE.password }, ['username: is required']],
+      [{ username: '   ', password: ALICE.password }, ['username: is required']],
+      [{ username: 7, password: ALICE.password }, ['username: must be a string']],
+      [{ username: `${'a'.repeat(255)}`, password: ALICE.password }, ['username: is too long']],
+      [{ username: 'alice' }, ['password: is required']],
+      [{ username: 'alice', password: '' }, ['password: is required']],
+      [{ username: 'alice', password: null }, ['password: must be a string']],
+      [{ username: 'alice', password: 'A'.repeat(1025) }, ['password: is too long']],
+      [{}, ['username: is required', 'password: is required']],
+    ])('refuses %j with the details %j', async (input, details) => {
+      const backend = newBackend();
+      await registerAlice(backend);
+
+      await expect(backend.logIn.execute(input as never)).rejects.toMatchObject(validationFailure(...details));
+    });
+
+    it.each([null, 'alice', 42, undefined])('answers "input: must be an object" for %j', async (input) => {
+      const backend = newBackend();
+
+      await expect(backend.logIn.execute(input as never)).rejects.toMatchObject(validationFailure('input: must be an object'));
+    });
+
+    it('does not count a refused input as a failed login', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      for (let attempt = 0; attempt < 6; attempt += 1) {
+        await expect(backend.logIn.execute({ username: 'alice', password: '' })).rejects.toMatchObject({ kind: 'validation' });
+      }
+
+      const { user } = await backend.logIn.execute({ username: 'alice', password: ALICE.password });
+
+      expect(user.id).toBe(alice.user.id);
+    });
+  });
+
+  describe('when the input carries keys it does not take', () => {
+    it('ignores them and changes nothing on the account', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      const input = { username: 'alice', password: ALICE.password, isActive: false, is_active: false, id: 'other', userId: 'other' };
+
+      const { user } = await backend.logIn.execute(input);
+
+      expect(user).toEqual(alice.user);
+      expect(await backend.ports.users.findById(alice.user.id)).toMatchObject({ isActive: true });
+    });
+  });
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { ChatSession, DEFAULT_SESSION_TITLE, type ChatSessionState } from '../../src/domain/chat-session.entity.js';
+
+const T0 = new Date('2026-01-01T00:00:00.000Z');
+const later = (seconds: number): Date => new Date(T0.getTime() + seconds * 1_000);
+
+const started = (): ChatSession => ChatSession.start({ title: 'Plans', userId: 'user-a', now: T0 });
+
+describe('ChatSession', () => {
+  describe('start', () => {
+    it('starts active, empty and created now, with the given title and owner', () => {
+      const session = started();
+
+      expect({ ...session }).toEqual({
+        title: 'Plans',
+        userId: 'user-a',
+        isActive: true,
+        messageCount: 0,
+        lastMessageAt: null,
+        createdAt: T0,
+        updatedAt: T0,
+      });
+    });
+
+    it('has no id until the repository assigns one', () => {
+      expect(started().id).toBeUndefined();
+    });
+
+    it('names the default title "New Chat"', () => {
+      expect(DEFAULT_SESSION_TITLE).toBe('New Chat');
+    });
+  });
+
+  describe('restore', () => {
+    it('rebuilds a session from stored state, field for field', () => {
+      const state: ChatSessionState = {
+        id: 7,
+        title: 'Stored',
+        userId: 'user-b',
+        isActive: false,
+        messageCount: 3,
+        lastMessageAt: later(30),
+        createdAt: T0,
+        updatedAt: later(40),
+      };
+
+      expect({ ...ChatSession.restore(state) }).toEqual(state);
+    });
+
+    it('does not share the state object it was given', () => {
+      const state: ChatSessionState = { ...started(), id: 1 };
+      const session = ChatSession.restore(state);
+
+      session.rename('Changed', later(1));
+
+      expect(state.title).toBe('Plans');
+    });
+  });
+
+  describe('ownership and visibility', () => {
+    it('is owned by its user only', () => {
+      const session = started();
+
+      expect(session.isOwnedBy('user-a')).toBe(true);
+      expect(session.isOwnedBy('user-b')).toBe(false);
+    });
+
+    it('is visible to its owner while active, and to nobody else', () => {
+      const session = started();
+
+      expect(session.isVisibleTo('user-a')).toBe(true);
+      expect(session.isVisibleTo('user-b')).toBe(false);
+    });
+
+    it('once deleted, is visible to nobody, its owner included, though still owned', () => {
+      const session = started();
+      session.delete(later(1));
+
+      expect(session.isVisibleTo('user-a')).toBe(false);
+      expect(session.isOwnedBy('user-a')).toBe(true);
+    });
+  });
+
+  describe('rename', () => {
+    it('changes the title and the updated time, nothing else', () => {
+      const session = started();
+
+      session.rename('Renamed', later(5));
+
+      expect({ ...session }).toEqual({ ...started(), title: 'Renamed', updatedAt: later(5) });
+    });
+  });
+
+  describe('messages', () => {
+    it('a recorded message adds one to the count and makes its time the last message and updated time', () => {
+      const session = started();
+
+      session.recordMessage(later(10));
+      session.recordMessage(later(20));
+
+      expect(session).toMatchObject({ messageCount: 2, lastMessageAt: later(20), updatedAt: later(20) });
+    });
+
+    it('a forgotten message takes one off the count and sets the last message time to the one given', () => {
+      const session = started();
+      session.recordMessage(later(10));
+      session.recordMessage(later(20));
+
+      session.forgetMessage(later(10));
+
+      expect(session).toMatchObject({ messageCount: 1, lastMessageAt: later(10) });
+    });
+
+    it('when the last message is forgotten, the last message time becomes null', () => {
+      const session = started();
+      session.recordMessage(later(10));
+
+      session.forgetMessage(null);
+
+      expect(session).toMatchObject({ messageCount: 0, lastMessageAt: null });
+    });
+
+    it('forgetting a message does not move the updated time', () => {
+      const session = started();
+      session.recordMessage(later(10));
+
+      session.forgetMessage(null);
+
+      expect(session.updatedAt).toEqual(later(10));
+    });
+
+    it('the count never goes below zero', () => {
+      const session = started();
+
+      session.forgetMessage(null);
+
+      expect(session.messageCount).toBe(0);
+    });
+
+    it('clearing the messages resets the count and the last message time', () => {
+      const session = started();
+      session.recordMessage(later(10));
+      session.recordMessage(later(20));
+
+      session.clearMessages();
+
+      expect(session).toMatchObject({ messageCount: 0, lastMessageAt: null, isActive: true });
+    });
+  });
+
+  describe('delete', () => {
+    it('makes the session inactive and sets the updated time', () => {
+      const session = started();
+
+      session.delete(later(3));
+
+      expect(session).toMatchObject({ isActive: false, updatedAt: later(3) });
+    });
+
+    it('deleting again changes nothing, the time of the first delete stays', () => {
+      const session = started();
+      session.delete(later(3));
+
+      session.delete(later(9));
+
+      expect(session).toMatchObject({ isActive: false, updatedAt: later(3) });
+    });
+  });
+});
