@@ -27,13 +27,13 @@ export interface HttpAppOptions {
   readonly version: string;
 }
 
-/** The Koa application: every route of the API behind the shared middleware. */
-export const createHttpApp = (options: HttpAppOptions): Koa<HttpState> => {
-  const app = new Koa<HttpState>({ proxy: options.trustProxy });
-  // Errors are answered and logged by `errorHandler`; Koa's own printer would log them twice.
-  app.silent = true;
-
-  const allowedOrigins = new Set(options.corsOrigins);
+/**
+ * The root router: every route of the API, one area router each. Exported so a test can hold the
+ * routes the app really serves against the OpenAPI document (`router.stack`).
+ */
+export const createApiRouter = (
+  options: Pick<HttpAppOptions, 'useCases' | 'isReady' | 'version'>,
+): Router<HttpState> => {
   const router = new Router<HttpState>();
   for (const area of [
     createOperationsRouter(options.isReady),
@@ -43,6 +43,17 @@ export const createHttpApp = (options: HttpAppOptions): Koa<HttpState> => {
   ]) {
     router.use(area.routes());
   }
+  return router;
+};
+
+/** The Koa application: every route of the API behind the shared middleware. */
+export const createHttpApp = (options: HttpAppOptions): Koa<HttpState> => {
+  const app = new Koa<HttpState>({ proxy: options.trustProxy });
+  // Errors are answered and logged by `errorHandler`; Koa's own printer would log them twice.
+  app.silent = true;
+
+  const allowedOrigins = new Set(options.corsOrigins);
+  const router = createApiRouter(options);
 
   app.use(requestLog(options.logger));
   app.use(errorHandler());
@@ -61,9 +72,18 @@ export const createHttpApp = (options: HttpAppOptions): Koa<HttpState> => {
     await next();
     // Nothing answered: no route has this path (a known path with another method got a 405).
     if (ctx.body === undefined && ctx.status === 404) throw new HttpProblem(404, 'Not found', 'route_not_found');
+    // A known path with a method it does not serve: the router set 405 (501 for a method it does
+    // not know at all) and `Allow`. Answered in the error shape here rather than by the router's
+    // throw mode, which throws before setting `Allow`, and a 405 must carry it (RFC 9110 §15.5.6).
+    if (ctx.body === undefined && (ctx.status === 405 || ctx.status === 501)) {
+      throw new HttpProblem(405, 'Method not allowed', 'method_not_allowed');
+    }
+    // The router answers a plain OPTIONS (not a CORS preflight) with 200, an empty text/plain body
+    // and `Allow`. Every API answer with a body is JSON, so say the same with no body at all.
+    if (ctx.method === 'OPTIONS' && ctx.status === 200 && ctx.body === '') ctx.status = 204;
   });
   app.use(jsonBody(options.bodyLimitBytes));
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  app.use(router.allowedMethods());
   return app;
 };

@@ -66,10 +66,10 @@ export class LogIn {
 
     // No stored password is longer than bcrypt reads, and comparing a longer one would let its
     // first 72 bytes stand for the whole.
+    // Both branches make exactly one comparison, so the answer takes as long for a miss.
     const comparable = utf8ByteLength(password) <= PASSWORD_MAX_BYTES;
-    const matches = user
-      ? comparable && (await this.hasher.verify(password, user.passwordHash))
-      : await this.hasher.verify(password, await this.timingDecoy());
+    const verified = await this.hasher.verify(password, user ? user.passwordHash : await this.timingDecoy());
+    const matches = user !== null && comparable && verified;
 
     if (!user || !matches) {
       await this.limiter.recordFailure(attempt);
@@ -84,9 +84,16 @@ export class LogIn {
     return { user: toUserView(user), tokens };
   }
 
-  /** A real hash of the configured cost, so a miss costs one comparison like a hit. */
+  /**
+   * A real hash of the configured cost, so a miss costs one comparison like a hit. Made once, on
+   * first need; `warmUp` lets a server make it before its first request.
+   */
   private timingDecoy(): Promise<string> {
     this.dummyHash ??= this.hasher.hash('timing-decoy-Password-1');
     return this.dummyHash;
+  }
+
+  async warmUp(): Promise<void> {
+    await this.timingDecoy();
   }
 }

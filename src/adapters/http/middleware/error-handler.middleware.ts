@@ -10,7 +10,7 @@ interface ErrorBody {
   details?: readonly string[];
 }
 
-/** Errors thrown by koa-body and the router carry a status; these are the ones we expect. */
+/** Errors thrown by koa-body carry a status; these are the ones it throws. */
 const transportProblem = (error: unknown): HttpProblem | null => {
   if (!(error instanceof Error)) return null;
   const status = (error as { status?: unknown }).status;
@@ -19,8 +19,6 @@ const transportProblem = (error: unknown): HttpProblem | null => {
   if (status === 400 || error instanceof SyntaxError) {
     return new HttpProblem(400, 'Malformed JSON body', 'malformed_json');
   }
-  if (status === 405) return new HttpProblem(405, 'Method not allowed', 'method_not_allowed');
-  if (status === 501) return new HttpProblem(405, 'Method not allowed', 'method_not_allowed');
   return null;
 };
 

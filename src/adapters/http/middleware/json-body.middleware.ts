@@ -23,6 +23,12 @@ export const jsonBody = (limitBytes: number): Middleware => {
     text: false,
     parsedMethods: PARSED_METHODS,
     onError: (error) => {
+      // co-body's strict mode refuses valid JSON that is not an object or array (`"abc"`, `null`,
+      // `42`) with the same status as broken JSON. It is not malformed: answer it as a body of the
+      // wrong shape, like an array (see `bodyObject`), rather than as unparsable.
+      if (error instanceof SyntaxError && error.message.startsWith('invalid JSON, only supports object and array')) {
+        throw new HttpProblem(400, 'Validation failed', 'validation_failed', ['body: must be a JSON object']);
+      }
       throw error;
     },
   });

@@ -35,7 +35,7 @@ export class MikroOrmLoginRepository implements LoginRepository {
       const won = affected === 1;
       if (won) {
         // The stored row now equals this entity: the unit of work must not see a change to write.
-        em.merge(login, { refresh: true, cascade: false });
+        em.merge(login, { refresh: true });
       } else {
         // The loser's copy is stale: a later flush must not write it, and a reload must read the
         // row again instead of getting this copy back from the identity map.

@@ -19,6 +19,8 @@ const toMessageView = (row: Row): MessageView => ({
 /** Rows of a LEFT JOIN from the owned session: a row whose message columns are null is no message. */
 const messagesOf = (rows: readonly Row[]): MessageView[] => rows.filter((row) => row['id'] !== null).map(toMessageView);
 
+const byId = (a: MessageView, b: MessageView): number => a.id - b.id;
+
 export class MikroOrmMessageRepository implements MessageRepository {
   constructor(private readonly scope: EntityManagerScope) {}
 
@@ -37,9 +39,11 @@ export class MikroOrmMessageRepository implements MessageRepository {
 
   /**
    * chat_sessions PRIMARY for the ownership check; messages_session_live_index (session_id,
-   * is_deleted, id) for both the count (index only) and the page (read in index order). The
-   * session row is there whenever the session is the owner's, so no row at all means "not yours".
-   * The count is of rows, not `message_count`: it must agree with the page it describes.
+   * is_deleted, id) for both the count (index only) and the page (read in index order, from the
+   * start of the session's live range: page n reads n pages of entries). The session row is there
+   * whenever the session is the owner's, so no row at all means "not yours". The count is of rows,
+   * not `message_count`, so that it always agrees with the page it describes; it walks the
+   * session's whole live range, which is why long sessions are read by keyset instead.
    */
   async pageOfSession(
     sessionId: number,
@@ -56,45 +60,59 @@ export class MikroOrmMessageRepository implements MessageRepository {
             ORDER BY id
             LIMIT ? OFFSET ?
          ) m ON m.session_id = s.id
-        WHERE s.id = ? AND s.user_id = ? AND s.is_active = 1
-        ORDER BY m.id`,
+        WHERE s.id = ? AND s.user_id = ? AND s.is_active = 1`,
       [sessionId, page.limit, page.offset, sessionId, ownerId],
     );
     const [first] = rows;
     if (!first) return null;
-    return { items: messagesOf(rows), total: rowValue.number(first['total']) };
+    // The page was read in id order; rows of the joined derived table come back in no promised
+    // order, and sorting these few here spares the server a filesort.
+    return { items: messagesOf(rows).sort(byId), total: rowValue.number(first['total']) };
   }
 
   /**
-   * chat_sessions PRIMARY (a const row on MySQL) joined to a range of messages_session_live_index
-   * (session_id, is_deleted, id) read from the cursor in index order: `LIMIT n + 1` rows at most,
-   * whatever the session's length, with no filesort. One more row than asked says whether more lie
-   * beyond.
+   * A range of messages_session_live_index (session_id, is_deleted, id) read from the cursor in
+   * index order, `LIMIT n + 1` entries whatever the session's length, with no sort; one more than
+   * asked says whether more lie beyond. The ownership check is an uncorrelated EXISTS on
+   * chat_sessions PRIMARY, evaluated once: for a stranger the server reads no message at all.
+   * MariaDB prefers `ref` on the first two columns over the range on all three, and then walks
+   * back from the end of the session to the cursor; the hint keeps it on the range.
    */
   async sliceOfSession(sessionId: number, ownerId: string, cursor: MessageCursor): Promise<KeysetPage<MessageView> | null> {
     const backwards = 'beforeId' in cursor;
     const bound = backwards ? cursor.beforeId : cursor.afterId;
-    const params: unknown[] = [];
+    const params: unknown[] = [sessionId];
     let range = '';
     if (bound !== null) {
       range = backwards ? ' AND m.id < ?' : ' AND m.id > ?';
       params.push(bound);
     }
     params.push(sessionId, ownerId, cursor.limit + 1);
+    const hint = this.scope.dialect === 'mysql' ? ' FORCE INDEX (messages_session_live_index)' : '';
     const rows = await this.scope.rows(
       `SELECT m.id, m.session_id, m.text, m.sender, m.created_at, m.updated_at
-         FROM chat_sessions s
-         LEFT JOIN messages m ON m.session_id = s.id AND m.is_deleted = 0${range}
-        WHERE s.id = ? AND s.user_id = ? AND s.is_active = 1
+         FROM messages m${hint}
+        WHERE m.session_id = ? AND m.is_deleted = 0${range}
+          AND EXISTS (SELECT 1 FROM chat_sessions s WHERE s.id = ? AND s.user_id = ? AND s.is_active = 1)
         ORDER BY m.id ${backwards ? 'DESC' : 'ASC'}
         LIMIT ?`,
       params,
     );
-    if (rows.length === 0) return null;
-    const found = messagesOf(rows);
+    // No message: an empty slice of the owner's session, or not the caller's session at all.
+    if (rows.length === 0) return (await this.ownsSession(sessionId, ownerId)) ? { items: [], hasMore: false } : null;
+    const found = rows.map(toMessageView);
     const hasMore = found.length > cursor.limit;
     const items = found.slice(0, cursor.limit);
     return { items: backwards ? items.reverse() : items, hasMore };
+  }
+
+  // chat_sessions PRIMARY
+  private async ownsSession(sessionId: number, ownerId: string): Promise<boolean> {
+    const rows = await this.scope.rows('SELECT 1 AS owned FROM chat_sessions WHERE id = ? AND user_id = ? AND is_active = 1', [
+      sessionId,
+      ownerId,
+    ]);
+    return rows.length > 0;
   }
 
   // messages_session_live_index, read backwards from the end of the session's live range

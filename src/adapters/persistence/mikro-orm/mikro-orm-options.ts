@@ -21,10 +21,14 @@ const common = {
   // Repositories flush explicitly; an automatic flush before a read would write changes a use
   // case has not asked to save yet.
   flushMode: FlushMode.COMMIT,
-  // Prototype accessors would be shadowed by the domain classes' own fields anyway.
+  // Those accessors serve bidirectional relations, which this model has none of, and the domain
+  // classes' own fields would shadow them on every instance built by a constructor.
   propagationOnPrototype: false,
   // Databases are created by `db:setup` (with the right charset), never as a side effect.
   ensureDatabase: false,
+  // The first query connects; callers that must know the database answers ask it themselves,
+  // once, instead of init's own check paying the connect timeout a second time.
+  connect: false,
   debug: false,
   extensions: [Migrator],
 } satisfies Options;
@@ -69,6 +73,10 @@ export const mikroOrmOptions = (database: DatabaseOptions): Options => {
         pathTs: migrationsDir('mysql'),
         emit: 'ts',
         migrationsList: mysqlMigrations,
+        // MySQL commits implicitly around every DDL statement, so a transaction would promise an
+        // atomicity it cannot keep (and knex warns about it).
+        transactional: false,
+        allOrNothing: false,
         silent: true,
         snapshotName: '.snapshot-mysql',
       },
@@ -76,6 +84,8 @@ export const mikroOrmOptions = (database: DatabaseOptions): Options => {
   }
 
   const path = database.path === ':memory:' ? database.path : resolve(database.path);
+  // Here rather than at open: the server, the scripts and the CLI all come through this function,
+  // and on a fresh clone ./data does not exist yet.
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   return {
     ...common,
@@ -86,8 +96,9 @@ export const mikroOrmOptions = (database: DatabaseOptions): Options => {
       // transaction into a queue instead of SQLITE_BUSY errors.
       min: 1,
       max: 1,
-      // libsql replaces pooled connections every few seconds; each new one needs the pragmas,
-      // foreign keys above all (they are what cascades a deleted account).
+      // libsql replaces a pooled connection once it is 10 s old, and pragmas live per connection:
+      // each new one gets them here. Foreign keys (what cascades a deleted account) happen to be on
+      // in libsql's build; saying so keeps the cascade from depending on how it was compiled.
       afterCreate: (connection: { exec(sql: string): void }, done: (error: Error | null, connection: unknown) => void) => {
         try {
           connection.exec('pragma foreign_keys = on; pragma busy_timeout = 5000; pragma journal_mode = wal;');

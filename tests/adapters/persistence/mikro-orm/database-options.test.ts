@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POOL, databaseOptionsFromEnv } from '../../../../src/adapters/persistence/mikro-orm/database-options.js';
+
+describe('databaseOptionsFromEnv', () => {
+  it('when nothing names MySQL, it is the embedded SQLite file, ./data/chat.sqlite unless SQLITE_PATH says otherwise', () => {
+    expect(databaseOptionsFromEnv({})).toEqual({ kind: 'sqlite', path: './data/chat.sqlite' });
+    expect(databaseOptionsFromEnv({ SQLITE_PATH: '/var/lib/chat/db.sqlite', MYSQL_HOST: '' })).toEqual({
+      kind: 'sqlite',
+      path: '/var/lib/chat/db.sqlite',
+    });
+  });
+
+  it("when MYSQL_HOST is set, it is MySQL with the seed's variables and their defaults", () => {
+    expect(databaseOptionsFromEnv({ MYSQL_HOST: 'db' })).toEqual({
+      kind: 'mysql',
+      host: 'db',
+      port: 3306,
+      user: 'root',
+      password: '',
+      database: 'chat_app',
+      pool: DEFAULT_POOL,
+    });
+    expect(
+      databaseOptionsFromEnv({
+        MYSQL_HOST: 'db',
+        MYSQL_PORT: '3307',
+        MYSQL_USER: 'chat',
+        MYSQL_PASSWORD: 's3cret',
+        MYSQL_DATABASE: 'chat_prod',
+        DB_POOL_MIN: '1',
+        DB_POOL_MAX: '20',
+        DB_ACQUIRE_TIMEOUT_MS: '1500',
+        DB_CONNECT_TIMEOUT_MS: '800',
+      }),
+    ).toEqual({
+      kind: 'mysql',
+      host: 'db',
+      port: 3307,
+      user: 'chat',
+      password: 's3cret',
+      database: 'chat_prod',
+      pool: { min: 1, max: 20, acquireTimeoutMs: 1500, connectTimeoutMs: 800 },
+    });
+  });
+
+  it('when DATABASE_URL is a mysql:// URL, it wins, with its parts decoded', () => {
+    expect(databaseOptionsFromEnv({ DATABASE_URL: 'mysql://app%40x:p%3Ass@db.internal:3310/chat_db', MYSQL_HOST: 'ignored' })).toMatchObject({
+      kind: 'mysql',
+      host: 'db.internal',
+      port: 3310,
+      user: 'app@x',
+      password: 'p:ss',
+      database: 'chat_db',
+    });
+    expect(databaseOptionsFromEnv({ DATABASE_URL: 'mysql://root@127.0.0.1' })).toMatchObject({ port: 3306, database: 'chat_app' });
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'postgres://db/chat' }, /DATABASE_URL/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
+    [{ MYSQL_HOST: 'db', MYSQL_PORT: 'abc' }, /MYSQL_PORT/],
+    [{ MYSQL_HOST: 'db', MYSQL_PORT: '70000' }, /MYSQL_PORT/],
+    [{ MYSQL_HOST: 'db', MYSQL_DATABASE: 'chat; DROP' }, /MYSQL_DATABASE/],
+    [{ MYSQL_HOST: 'db', DB_POOL_MIN: '5', DB_POOL_MAX: '2' }, /DB_POOL_MIN/],
+  ])('when the environment is %j, it is refused with an error naming the variable', (env, name) => {
+    expect(() => databaseOptionsFromEnv(env)).toThrow(name);
+  });
+});
