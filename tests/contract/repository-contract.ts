@@ -397,13 +397,35 @@ export function describeRepositoryContract(target: RepositoryTarget): void {
         await expect(logins.add(aLogin({ userId: randomUUID() }))).rejects.toThrow();
       });
 
-      it('when a revoked login is saved, the revocation is stored', async () => {
+      it('when a revoked login is saved, the revocation is stored and the caller is told it revoked it', async () => {
         const login = await givenLogin(await givenUser());
 
         login.revoke(at(HOUR));
-        await logins.save(login);
 
+        expect(await logins.saveRevocation(login)).toBe(true);
         expect(must(await logins.findById(login.id)).revokedAt?.getTime()).toBe(at(HOUR).getTime());
+      });
+
+      it('when two callers revoke one login, exactly one is told it did and the first time stays', async () => {
+        const stored = await givenLogin(await givenUser());
+        const first = must(await logins.findById(stored.id));
+        const second = must(await logins.findById(stored.id));
+        first.revoke(at(HOUR));
+        second.revoke(at(DAY));
+
+        const results = await Promise.all([logins.saveRevocation(first), logins.saveRevocation(second)]);
+
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const revokedAt = must(await logins.findById(stored.id)).revokedAt?.getTime();
+        expect([at(HOUR).getTime(), at(DAY).getTime()]).toContain(revokedAt);
+        expect(await logins.saveRevocation(second)).toBe(false);
+      });
+
+      it('when a login that was never revoked is saved as a revocation, nothing is stored', async () => {
+        const login = await givenLogin(await givenUser());
+
+        expect(await logins.saveRevocation(login)).toBe(false);
+        expect(must(await logins.findById(login.id)).revokedAt).toBeNull();
       });
 
       it('when a login is changed without saving, the stored login is unchanged', async () => {
@@ -468,7 +490,7 @@ export function describeRepositoryContract(target: RepositoryTarget): void {
           const stale = must(await logins.findById(stored.id));
           const revoking = must(await logins.findById(stored.id));
           revoking.revoke(at(HOUR));
-          await logins.save(revoking);
+          await logins.saveRevocation(revoking);
 
           stale.rotate('first', 'second', at(DAY), 30 * DAY);
 

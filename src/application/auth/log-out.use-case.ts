@@ -19,9 +19,10 @@ export class LogOut {
   async execute(input: Principal): Promise<void> {
     const { userId, loginId } = validate(schema, input);
     const login = await this.logins.findById(loginId);
-    if (!login || login.userId !== userId || login.revokedAt !== null) return;
+    if (!login || login.userId !== userId) return;
     login.revoke(this.clock.now());
-    await this.logins.save(login);
-    await this.events.publish({ type: 'logins.ended', userId, loginIds: [loginId] });
+    if (await this.logins.saveRevocation(login)) {
+      await this.events.publish({ type: 'logins.ended', userId, loginIds: [loginId] });
+    }
   }
 }

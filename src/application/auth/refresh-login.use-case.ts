@@ -63,12 +63,14 @@ export class RefreshLogin {
   }
 
   private async revokeForReuse(loginId: string, userId: string): Promise<never> {
-    // Reload so the revocation is written over the stored state, not over our rotated copy.
+    // Reload so the revocation is written over the stored state, not over our rotated copy. Of
+    // several requests that detect the reuse at once, only the one that revokes announces it.
     const login = await this.logins.findById(loginId);
-    if (login && login.revokedAt === null) {
+    if (login) {
       login.revoke(this.clock.now());
-      await this.logins.save(login);
-      await this.events.publish({ type: 'logins.ended', userId, loginIds: [loginId] });
+      if (await this.logins.saveRevocation(login)) {
+        await this.events.publish({ type: 'logins.ended', userId, loginIds: [loginId] });
+      }
     }
     throw reuseDetected();
   }

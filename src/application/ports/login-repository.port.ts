@@ -3,8 +3,12 @@ import type { Login } from '../../domain/login.entity.js';
 export interface LoginRepository {
   add(login: Login): Promise<void>;
   findById(id: string): Promise<Login | null>;
-  /** Stores any change to the login (revocation). */
-  save(login: Login): Promise<void>;
+  /**
+   * Stores the login's revocation unless the stored login is already revoked: of two callers
+   * revoking one login, exactly one is told it did (and so announces it). Returns whether this
+   * caller revoked it.
+   */
+  saveRevocation(login: Login): Promise<boolean>;
   /**
    * Stores a rotated login only if its stored refresh-token hash is still `previousHash` and it is
    * not revoked: a compare-and-set, so of two callers spending the same token exactly one wins.

@@ -51,11 +51,15 @@ export class MemoryLoginRepository implements LoginRepository {
     return row ? toEntity(row) : null;
   }
 
-  /** Saving a login that is not stored (its user was deleted) changes nothing, like an UPDATE matching no row. */
-  async save(login: Login): Promise<void> {
-    const row = toRow(login);
-    await this.database.write((tables) => {
-      if (tables.logins.has(row.id)) tables.logins.set(row.id, row);
+  /** A login that is not stored (its user was deleted) changes nothing, like an UPDATE matching no row. */
+  async saveRevocation(login: Login): Promise<boolean> {
+    const revokedAt = login.revokedAt === null ? null : copyDate(login.revokedAt);
+    if (revokedAt === null) return false;
+    return this.database.write((tables) => {
+      const stored = tables.logins.get(login.id);
+      if (!stored || stored.revokedAt !== null) return false;
+      tables.logins.set(login.id, Object.freeze({ ...stored, revokedAt }));
+      return true;
     });
   }
 

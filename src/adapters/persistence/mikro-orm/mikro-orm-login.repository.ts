@@ -17,8 +17,16 @@ export class MikroOrmLoginRepository implements LoginRepository {
     return this.scope.run((em) => em.findOne(LoginSchema, { id }));
   }
 
-  save(login: Login): Promise<void> {
-    return this.scope.persist(login);
+  /** One conditional UPDATE (logins PRIMARY), so two revokers cannot both be told they did it. */
+  saveRevocation(login: Login): Promise<boolean> {
+    const revokedAt = login.revokedAt;
+    if (revokedAt === null) return Promise.resolve(false);
+    return this.scope.run(async (em) => {
+      const affected = await em.nativeUpdate(LoginSchema, { id: login.id, revokedAt: null }, { revokedAt });
+      // Either way the stored row is now revoked; the unit of work must not write this copy again.
+      em.getUnitOfWork().unsetIdentity(login);
+      return affected === 1;
+    });
   }
 
   /**

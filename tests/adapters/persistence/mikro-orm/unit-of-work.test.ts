@@ -86,7 +86,7 @@ describe('MikroORM repositories and the identity map', () => {
       expect(reloaded).not.toBe(login);
       expect(reloaded?.refreshTokenHash).toBe('theirs');
       reloaded?.revoke(at(2 * DAY));
-      if (reloaded) await storage.logins.save(reloaded);
+      if (reloaded) expect(await storage.logins.saveRevocation(reloaded)).toBe(true);
     });
 
     const final = await storage.logins.findById(stored.id);
