@@ -7,7 +7,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
 import * as v from 'valibot';
-import type { DatabaseOptions } from './adapters/persistence/mikro-orm/database-options.js';
+import {
+  DEFAULT_MYSQL_DATABASE,
+  DEFAULT_POOL,
+  DEFAULT_SQLITE_PATH,
+  type DatabaseOptions,
+  type DatabasePoolOptions,
+} from './adapters/persistence/mikro-orm/database-options.js';
 
 export type Environment = Record<string, string | undefined>;
 
@@ -94,17 +100,6 @@ const schema = v.object({
   LOG_LEVEL: v.optional(
     v.picklist(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'),
   ),
-  DATABASE_URL: v.optional(v.string()),
-  MYSQL_HOST: v.optional(v.string()),
-  MYSQL_PORT: v.optional(integer('MYSQL_PORT', 1, 65_535), '3306'),
-  MYSQL_USER: v.optional(v.string(), 'root'),
-  MYSQL_PASSWORD: v.optional(v.string(), ''),
-  MYSQL_DATABASE: v.optional(v.pipe(v.string(), v.regex(/^\w{1,64}$/, 'MYSQL_DATABASE must be letters, digits and _')), 'chat_app'),
-  DB_POOL_MIN: v.optional(integer('DB_POOL_MIN', 0, 100), '0'),
-  DB_POOL_MAX: v.optional(integer('DB_POOL_MAX', 1, 200), '10'),
-  DB_ACQUIRE_TIMEOUT_MS: v.optional(integer('DB_ACQUIRE_TIMEOUT_MS', 100, 120_000), '5000'),
-  DB_CONNECT_TIMEOUT_MS: v.optional(integer('DB_CONNECT_TIMEOUT_MS', 100, 120_000), '3000'),
-  SQLITE_PATH: v.optional(v.pipe(v.string(), v.minLength(1, 'SQLITE_PATH must not be empty')), './data/chat.sqlite'),
   MIGRATE_ON_START: v.optional(flag('MIGRATE_ON_START'), 'true'),
   JWT_SECRET_KEY: v.optional(v.string()),
   SECRET_KEY: v.optional(v.string()),
@@ -122,27 +117,80 @@ const schema = v.object({
   REDIS_URL: v.optional(v.string()),
 });
 
-const fromUrl = (url: string, pool: Extract<DatabaseOptions, { kind: 'mysql' }>['pool']): DatabaseOptions => {
-  let parsed: URL;
+const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
+
+const whole = (env: Environment, name: string, fallback: number, min: number, max: number): number => {
+  const raw = env[name];
+  if (!present(raw)) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+};
+
+const databaseName = (name: string, variable: string): string => {
+  if (!/^\w{1,64}$/.test(name)) throw new ConfigError(`${variable} must be 1-64 letters, digits and _, got "${name}"`);
+  return name;
+};
+
+const poolOf = (env: Environment): DatabasePoolOptions => {
+  const pool = {
+    min: whole(env, 'DB_POOL_MIN', DEFAULT_POOL.min, 0, 1000),
+    max: whole(env, 'DB_POOL_MAX', DEFAULT_POOL.max, 1, 1000),
+    acquireTimeoutMs: whole(env, 'DB_ACQUIRE_TIMEOUT_MS', DEFAULT_POOL.acquireTimeoutMs, 1, 600_000),
+    connectTimeoutMs: whole(env, 'DB_CONNECT_TIMEOUT_MS', DEFAULT_POOL.connectTimeoutMs, 1, 600_000),
+  };
+  if (pool.min > pool.max) throw new ConfigError(`DB_POOL_MIN (${pool.min}) must not exceed DB_POOL_MAX (${pool.max})`);
+  return pool;
+};
+
+const mySqlFromUrl = (raw: string, pool: DatabasePoolOptions): DatabaseOptions => {
+  let url: URL;
   try {
-    parsed = new URL(url);
+    url = new URL(raw);
   } catch {
     throw new ConfigError('DATABASE_URL is not a valid URL (expected mysql://user:password@host:3306/database)');
   }
-  if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
-    throw new ConfigError('DATABASE_URL must start with mysql:// (leave it unset for the embedded SQLite database)');
+  if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
+    throw new ConfigError(`DATABASE_URL must start with mysql:// (got ${url.protocol}//); leave it unset for SQLite`);
   }
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  if (!/^\w{1,64}$/.test(database)) throw new ConfigError('DATABASE_URL must name a database: mysql://user:password@host:3306/chat_app');
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   return {
     kind: 'mysql',
-    host: parsed.hostname,
-    port: parsed.port === '' ? 3306 : Number(parsed.port),
-    user: decodeURIComponent(parsed.username) || 'root',
-    password: decodeURIComponent(parsed.password),
-    database,
+    host: decodeURIComponent(url.hostname) || '127.0.0.1',
+    port: url.port === '' ? 3306 : Number(url.port),
+    user: decodeURIComponent(url.username) || 'root',
+    password: decodeURIComponent(url.password),
+    database: databaseName(database || DEFAULT_MYSQL_DATABASE, 'DATABASE_URL'),
     pool,
   };
+};
+
+/**
+ * Which database the environment asks for: `DATABASE_URL=mysql://…` or `MYSQL_HOST` (with the
+ * seed's `MYSQL_PORT`/`MYSQL_USER`/`MYSQL_PASSWORD`/`MYSQL_DATABASE`) select MySQL; otherwise the
+ * embedded SQLite file at `SQLITE_PATH`. The database scripts use this alone: they need no secret.
+ */
+export const parseDatabaseConfig = (env: Environment): DatabaseOptions => {
+  // Checked even when SQLite is chosen, so a mistyped pool setting is caught before it matters.
+  const pool = poolOf(env);
+  const url = env['DATABASE_URL'];
+  if (present(url)) return mySqlFromUrl(url.trim(), pool);
+  const host = env['MYSQL_HOST'];
+  if (present(host)) {
+    return {
+      kind: 'mysql',
+      host: host.trim(),
+      port: whole(env, 'MYSQL_PORT', 3306, 1, 65_535),
+      user: present(env['MYSQL_USER']) ? env['MYSQL_USER'] : 'root',
+      password: env['MYSQL_PASSWORD'] ?? '',
+      database: present(env['MYSQL_DATABASE']) ? databaseName(env['MYSQL_DATABASE'], 'MYSQL_DATABASE') : DEFAULT_MYSQL_DATABASE,
+      pool,
+    };
+  }
+  const path = env['SQLITE_PATH'];
+  return { kind: 'sqlite', path: present(path) ? path : DEFAULT_SQLITE_PATH };
 };
 
 /** Reads `.env` (when present) under the real environment: a variable already set wins. */
@@ -150,6 +198,10 @@ export const readEnvironment = (env: Environment, envFile: string): Environment 
   if (!existsSync(envFile)) return env;
   return { ...dotenv.parse(readFileSync(envFile)), ...env };
 };
+
+/** The database the process environment (and `.env` in the working directory) names. */
+export const loadDatabaseConfig = (env: Environment = process.env, cwd: string = process.cwd()): DatabaseOptions =>
+  parseDatabaseConfig(readEnvironment(env, resolve(cwd, '.env')));
 
 export const generateSecret = (): string => randomBytes(48).toString('base64url');
 
@@ -170,7 +222,9 @@ export const ensureEnvFile = (envFile: string): boolean => {
 };
 
 /** Validates `env` into an `AppConfig`, or throws a `ConfigError` naming the variable at fault. */
-export const parseConfig = (env: Environment): AppConfig => {
+export const parseConfig = (environment: Environment): AppConfig => {
+  // `PORT=` in a .env means "not set", as it does for most tools that read one.
+  const env = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
   const result = v.safeParse(schema, env);
   if (!result.success) {
     const issue = result.issues[0];
@@ -184,21 +238,12 @@ export const parseConfig = (env: Environment): AppConfig => {
   if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
     throw new ConfigError(
       secret === ''
-        ? `JWT_SECRET_KEY is not set: give it a random value of at least ${MIN_SECRET_BYTES} bytes (npm run setup writes one)`
+        ? // The hint names the real script: there is no `npm run setup`, only `db:setup`.
+          `JWT_SECRET_KEY is not set: give it a random value of at least ${MIN_SECRET_BYTES} bytes (npm run db:setup writes one)`
         : `JWT_SECRET_KEY is too short: it needs at least ${MIN_SECRET_BYTES} bytes`,
     );
   }
-  const pool = {
-    min: e.DB_POOL_MIN,
-    max: e.DB_POOL_MAX,
-    acquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
-    connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
-  };
-  const database: DatabaseConfig = e.DATABASE_URL
-    ? fromUrl(e.DATABASE_URL, pool)
-    : e.MYSQL_HOST
-      ? { kind: 'mysql', host: e.MYSQL_HOST, port: e.MYSQL_PORT, user: e.MYSQL_USER, password: e.MYSQL_PASSWORD, database: e.MYSQL_DATABASE, pool }
-      : { kind: 'sqlite', path: e.SQLITE_PATH };
+  const database = parseDatabaseConfig(env);
 
   const corsOrigins = e.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
   if (corsOrigins.includes('*')) {

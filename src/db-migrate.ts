@@ -3,9 +3,8 @@
  * names, the same one the server opens.
  */
 import { resolve } from 'node:path';
-import { databaseOptionsFromEnv } from './adapters/persistence/mikro-orm/database-options.js';
 import { migrateDatabase } from './adapters/persistence/mikro-orm/migrate-database.js';
-import { readEnvironment } from './config.js';
+import { loadDatabaseConfig } from './config.js';
 
 const reason = (error: unknown): string => {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
@@ -13,7 +12,7 @@ const reason = (error: unknown): string => {
 };
 
 try {
-  const database = databaseOptionsFromEnv(readEnvironment(process.env, resolve('.env')));
+  const database = loadDatabaseConfig();
   const where =
     database.kind === 'mysql'
       ? `MySQL database ${database.database} at ${database.host}:${database.port}`

@@ -5,9 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { createMySqlDatabase } from './adapters/persistence/mikro-orm/create-mysql-database.js';
-import { databaseOptionsFromEnv } from './adapters/persistence/mikro-orm/database-options.js';
 import { migrateDatabase } from './adapters/persistence/mikro-orm/migrate-database.js';
-import { ensureEnvFile, readEnvironment } from './config.js';
+import { ensureEnvFile, loadDatabaseConfig } from './config.js';
 
 const reason = (error: unknown): string => {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
@@ -18,7 +17,7 @@ try {
   const envFile = resolve('.env');
   console.log(ensureEnvFile(envFile) ? `wrote ${envFile} with new secrets` : `kept the existing ${envFile}`);
 
-  const database = databaseOptionsFromEnv(readEnvironment(process.env, envFile));
+  const database = loadDatabaseConfig();
   let where: string;
   if (database.kind === 'mysql') {
     where = `MySQL database ${database.database} at ${database.host}:${database.port}`;

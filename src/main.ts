@@ -8,7 +8,8 @@ import { createContainer, HttpAppToken, LoggerToken, openPersistence, UseCasesTo
 const SHUTDOWN_GRACE_MS = 8_000;
 
 const fail = (message: string): never => {
-  process.stderr.write(`chat-backend: ${message}\n`);
+  // One line, whatever the cause says: a driver's message can carry the SQL it ran, newlines and all.
+  process.stderr.write(`chat-backend: ${message.replace(/\s*\n\s*/g, ' ').trim()}\n`);
   process.exit(1);
 };
 
@@ -67,10 +68,16 @@ const main = async (): Promise<void> => {
     for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
     server.closeIdleConnections();
     await closed;
-    await persistence.close();
+    await persistence.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
     logger.info('stopped');
     clearTimeout(deadline);
-    process.exit(0);
+    // Not `process.exit(0)` at once: pino writes stdout asynchronously through libuv's thread pool,
+    // where a write can wait behind bcrypt hashes, and exiting then reorders or drops the last log
+    // lines (the in-flight request's line came out after 'stopped'). Everything is closed, so the
+    // process ends by itself once those writes are done; the unref'd timer only covers a handle
+    // something left open.
+    process.exitCode = 0;
+    setTimeout(() => process.exit(0), 2_000).unref();
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));

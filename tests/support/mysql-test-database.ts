@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'vitest';
-import {
-  type DatabaseOptions,
-  type DatabasePoolOptions,
-  databaseOptionsFromEnv,
-} from '../../src/adapters/persistence/mikro-orm/database-options.js';
+import type { DatabaseOptions, DatabasePoolOptions } from '../../src/adapters/persistence/mikro-orm/database-options.js';
+import { parseDatabaseConfig } from '../../src/config.js';
 import { createMySqlDatabase } from '../../src/adapters/persistence/mikro-orm/create-mysql-database.js';
 import { withMySqlServer } from '../../src/adapters/persistence/mikro-orm/with-mysql-server.js';
 
@@ -24,7 +21,7 @@ const REQUIRE_MYSQL = process.env['REQUIRE_MYSQL'] === '1';
  */
 export const createMySqlTestDatabase = async (pool: Partial<DatabasePoolOptions> = {}): Promise<MySqlTestDatabase> => {
   if (!TEST_MYSQL_URL) throw new Error('TEST_MYSQL_URL is not set');
-  const server = databaseOptionsFromEnv({ DATABASE_URL: TEST_MYSQL_URL });
+  const server = parseDatabaseConfig({ DATABASE_URL: TEST_MYSQL_URL });
   if (server.kind !== 'mysql') throw new Error('TEST_MYSQL_URL must be a mysql:// URL');
   const options: MySqlOptions = {
     ...server,

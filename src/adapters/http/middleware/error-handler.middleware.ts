@@ -10,7 +10,7 @@ interface ErrorBody {
   details?: readonly string[];
 }
 
-/** Errors thrown by koa-body carry a status; these are the ones it throws. */
+/** Errors from Koa or a library that carry an HTTP status (body errors come as `HttpProblem`s now). */
 const transportProblem = (error: unknown): HttpProblem | null => {
   if (!(error instanceof Error)) return null;
   const status = (error as { status?: unknown }).status;

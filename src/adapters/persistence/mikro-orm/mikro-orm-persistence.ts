@@ -19,7 +19,11 @@ export interface MikroOrmPersistence extends Persistence {
 
 const describeFailure = (error: unknown): string => {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return cause instanceof Error ? cause.message : String(cause);
+  const message = cause instanceof Error ? cause.message : String(cause);
+  // knex words a server that never answers as a full pool, which sends operators the wrong way.
+  return /Timeout acquiring a connection/i.test(message)
+    ? 'no connection could be opened in time (the server does not answer; see DB_CONNECT_TIMEOUT_MS)'
+    : message;
 };
 
 /**

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POOL, databaseOptionsFromEnv } from '../../../../src/adapters/persistence/mikro-orm/database-options.js';
+import { DEFAULT_POOL } from '../../src/adapters/persistence/mikro-orm/database-options.js';
+import { ConfigError, parseDatabaseConfig } from '../../src/config.js';
 
-describe('databaseOptionsFromEnv', () => {
+describe('parseDatabaseConfig', () => {
   it('when nothing names MySQL, it is the embedded SQLite file, ./data/chat.sqlite unless SQLITE_PATH says otherwise', () => {
-    expect(databaseOptionsFromEnv({})).toEqual({ kind: 'sqlite', path: './data/chat.sqlite' });
-    expect(databaseOptionsFromEnv({ SQLITE_PATH: '/var/lib/chat/db.sqlite', MYSQL_HOST: '' })).toEqual({
+    expect(parseDatabaseConfig({})).toEqual({ kind: 'sqlite', path: './data/chat.sqlite' });
+    expect(parseDatabaseConfig({ SQLITE_PATH: '/var/lib/chat/db.sqlite', MYSQL_HOST: '' })).toEqual({
       kind: 'sqlite',
       path: '/var/lib/chat/db.sqlite',
     });
   });
 
   it("when MYSQL_HOST is set, it is MySQL with the seed's variables and their defaults", () => {
-    expect(databaseOptionsFromEnv({ MYSQL_HOST: 'db' })).toEqual({
+    expect(parseDatabaseConfig({ MYSQL_HOST: 'db' })).toEqual({
       kind: 'mysql',
       host: 'db',
       port: 3306,
@@ -21,7 +22,7 @@ describe('databaseOptionsFromEnv', () => {
       pool: DEFAULT_POOL,
     });
     expect(
-      databaseOptionsFromEnv({
+      parseDatabaseConfig({
         MYSQL_HOST: 'db',
         MYSQL_PORT: '3307',
         MYSQL_USER: 'chat',
@@ -44,7 +45,7 @@ describe('databaseOptionsFromEnv', () => {
   });
 
   it('when DATABASE_URL is a mysql:// URL, it wins, with its parts decoded', () => {
-    expect(databaseOptionsFromEnv({ DATABASE_URL: 'mysql://app%40x:p%3Ass@db.internal:3310/chat_db', MYSQL_HOST: 'ignored' })).toMatchObject({
+    expect(parseDatabaseConfig({ DATABASE_URL: 'mysql://app%40x:p%3Ass@db.internal:3310/chat_db', MYSQL_HOST: 'ignored' })).toMatchObject({
       kind: 'mysql',
       host: 'db.internal',
       port: 3310,
@@ -52,7 +53,7 @@ describe('databaseOptionsFromEnv', () => {
       password: 'p:ss',
       database: 'chat_db',
     });
-    expect(databaseOptionsFromEnv({ DATABASE_URL: 'mysql://root@127.0.0.1' })).toMatchObject({ port: 3306, database: 'chat_app' });
+    expect(parseDatabaseConfig({ DATABASE_URL: 'mysql://root@127.0.0.1' })).toMatchObject({ port: 3306, database: 'chat_app' });
   });
 
   it.each([
@@ -63,6 +64,7 @@ describe('databaseOptionsFromEnv', () => {
     [{ MYSQL_HOST: 'db', MYSQL_DATABASE: 'chat; DROP' }, /MYSQL_DATABASE/],
     [{ MYSQL_HOST: 'db', DB_POOL_MIN: '5', DB_POOL_MAX: '2' }, /DB_POOL_MIN/],
   ])('when the environment is %j, it is refused with an error naming the variable', (env, name) => {
-    expect(() => databaseOptionsFromEnv(env)).toThrow(name);
+    expect(() => parseDatabaseConfig(env)).toThrow(ConfigError);
+    expect(() => parseDatabaseConfig(env)).toThrow(name);
   });
 });

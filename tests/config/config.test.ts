@@ -1,0 +1,379 @@
+/**
+ * The configuration, unit by unit: defaults, the database it selects, every bad value refused
+ * with a `ConfigError` that names the variable (the one line an operator reads), durations and
+ * sizes, `.env` under the environment, and when a `.env` is written (development, first start
+ * only) or never written (production).
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, ensureEnvFile, type Environment, loadConfig, parseConfig, readEnvironment } from '../../src/config.js';
+
+/** 48 random-looking ASCII bytes: comfortably over the 32-byte minimum. */
+const SECRET = 'k'.repeat(48);
+const valid = (env: Environment = {}): Environment => ({ JWT_SECRET_KEY: SECRET, ...env });
+
+/** The `ConfigError` that `parseConfig(env)` throws (the test fails when it throws nothing). */
+const configErrorOf = (env: Environment): ConfigError => {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`parseConfig accepted ${JSON.stringify(env)}`);
+};
+
+describe('parseConfig', () => {
+  describe('defaults', () => {
+    it('serves on 0.0.0.0:8000 from the embedded database file, with the secure defaults', () => {
+      const config = parseConfig(valid());
+
+      expect(config).toMatchObject({
+        nodeEnv: 'development',
+        host: '0.0.0.0',
+        port: 8000,
+        logLevel: 'debug',
+        database: { kind: 'sqlite', path: './data/chat.sqlite' },
+        migrateOnStart: true,
+        jwt: { secret: SECRET, issuer: 'chat-backend', audience: 'chat-backend', accessTtlSeconds: 900, refreshTtlSeconds: 30 * 86_400 },
+        secretKey: SECRET,
+        bcryptRounds: 12,
+        bodyLimitBytes: 1024 * 1024,
+        corsOrigins: [],
+        loginLimits: { perAccount: 5, perAddress: 20, windowSeconds: 900 },
+        trustProxy: false,
+        redisUrl: null,
+      });
+    });
+
+    it('logs at info in production and not at all in tests, unless LOG_LEVEL says otherwise', () => {
+      expect(parseConfig(valid({ NODE_ENV: 'production' })).logLevel).toBe('info');
+      expect(parseConfig(valid({ NODE_ENV: 'test' })).logLevel).toBe('silent');
+      expect(parseConfig(valid({ NODE_ENV: 'production', LOG_LEVEL: 'warn' })).logLevel).toBe('warn');
+    });
+
+    it('keeps SECRET_KEY apart from JWT_SECRET_KEY when both are given', () => {
+      expect(parseConfig(valid({ SECRET_KEY: 'the-seed-secret' })).secretKey).toBe('the-seed-secret');
+    });
+
+    it('reads the rest of the variables as given', () => {
+      const config = parseConfig(
+        valid({
+          NODE_ENV: 'test',
+          HOST: '127.0.0.1',
+          PORT: '0',
+          SQLITE_PATH: '/var/lib/chat/db.sqlite',
+          MIGRATE_ON_START: 'false',
+          BCRYPT_ROUNDS: '4',
+          CORS_ORIGINS: 'https://app.example.com, https://admin.example.com,',
+          TRUST_PROXY: 'yes',
+          REDIS_URL: 'redis://127.0.0.1:6379',
+        }),
+      );
+
+      expect(config).toMatchObject({
+        nodeEnv: 'test',
+        host: '127.0.0.1',
+        port: 0,
+        database: { kind: 'sqlite', path: '/var/lib/chat/db.sqlite' },
+        migrateOnStart: false,
+        bcryptRounds: 4,
+        corsOrigins: ['https://app.example.com', 'https://admin.example.com'],
+        trustProxy: true,
+        redisUrl: 'redis://127.0.0.1:6379',
+      });
+    });
+  });
+
+  describe('the database', () => {
+    const defaultPool = { min: 0, max: 10, acquireTimeoutMs: 5000, connectTimeoutMs: 3000 };
+
+    it('MYSQL_HOST selects the database server, with the seed defaults for the rest', () => {
+      expect(parseConfig(valid({ MYSQL_HOST: 'db.internal' })).database).toEqual({
+        kind: 'mysql',
+        host: 'db.internal',
+        port: 3306,
+        user: 'root',
+        password: '',
+        database: 'chat_app',
+        pool: defaultPool,
+      });
+    });
+
+    it('takes every MYSQL_* and DB_* variable', () => {
+      const env = valid({
+        MYSQL_HOST: '10.0.0.5',
+        MYSQL_PORT: '3307',
+        MYSQL_USER: 'chat',
+        MYSQL_PASSWORD: 's3cret',
+        MYSQL_DATABASE: 'chat_prod',
+        DB_POOL_MIN: '2',
+        DB_POOL_MAX: '20',
+        DB_ACQUIRE_TIMEOUT_MS: '1000',
+        DB_CONNECT_TIMEOUT_MS: '500',
+      });
+
+      expect(parseConfig(env).database).toEqual({
+        kind: 'mysql',
+        host: '10.0.0.5',
+        port: 3307,
+        user: 'chat',
+        password: 's3cret',
+        database: 'chat_prod',
+        pool: { min: 2, max: 20, acquireTimeoutMs: 1000, connectTimeoutMs: 500 },
+      });
+    });
+
+    it('DATABASE_URL selects the database server, url-decoding the user and the password', () => {
+      const url = 'mysql://chat%40app:p%40ss%3Aw%2Frd@db.example.com:3310/chat_prod';
+
+      expect(parseConfig(valid({ DATABASE_URL: url })).database).toEqual({
+        kind: 'mysql',
+        host: 'db.example.com',
+        port: 3310,
+        user: 'chat@app',
+        password: 'p@ss:w/rd',
+        database: 'chat_prod',
+        pool: defaultPool,
+      });
+    });
+
+    it('defaults the DATABASE_URL port to 3306 and the user to root', () => {
+      expect(parseConfig(valid({ DATABASE_URL: 'mysql://127.0.0.1/chat_app' })).database).toMatchObject({
+        host: '127.0.0.1',
+        port: 3306,
+        user: 'root',
+        password: '',
+        database: 'chat_app',
+      });
+    });
+
+    it('when DATABASE_URL names no database, it uses chat_app, like MYSQL_DATABASE does', () => {
+      expect(parseConfig(valid({ DATABASE_URL: 'mariadb://root@db:3306/' })).database).toMatchObject({ kind: 'mysql', database: 'chat_app' });
+    });
+
+    it('prefers DATABASE_URL over MYSQL_HOST', () => {
+      const config = parseConfig(valid({ DATABASE_URL: 'mysql://u:p@from-url:3306/from_url', MYSQL_HOST: 'from-host' }));
+
+      expect(config.database).toMatchObject({ kind: 'mysql', host: 'from-url', database: 'from_url' });
+    });
+  });
+
+  describe('a bad value is refused with one line naming its variable', () => {
+    it.each([
+      ['PORT', { PORT: 'abc' }],
+      ['PORT', { PORT: '65536' }],
+      ['BCRYPT_ROUNDS', { BCRYPT_ROUNDS: '3' }],
+      ['BCRYPT_ROUNDS', { BCRYPT_ROUNDS: '16' }],
+      ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: 'soon' }],
+      ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: '0' }],
+      ['REFRESH_TOKEN_TTL', { REFRESH_TOKEN_TTL: '-5d' }],
+      ['BODY_LIMIT', { BODY_LIMIT: '1gb?' }],
+      ['BODY_LIMIT', { BODY_LIMIT: '512' }],
+      ['DATABASE_URL', { DATABASE_URL: 'postgres://user:pw@db:5432/chat' }],
+      ['DATABASE_URL', { DATABASE_URL: 'not a url' }],
+      ['DATABASE_URL', { DATABASE_URL: 'mysql://root@db:3306/chat-app;DROP' }],
+      ['CORS_ORIGINS', { CORS_ORIGINS: '*' }],
+      ['CORS_ORIGINS', { CORS_ORIGINS: 'https://app.example.com,*' }],
+      ['NODE_ENV', { NODE_ENV: 'staging' }],
+      ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+      ['MIGRATE_ON_START', { MIGRATE_ON_START: 'maybe' }],
+      ['MYSQL_PORT', { MYSQL_HOST: 'db', MYSQL_PORT: '0' }],
+      ['MYSQL_DATABASE', { MYSQL_HOST: 'db', MYSQL_DATABASE: 'chat-app; DROP' }],
+      ['DB_POOL_MAX', { DB_POOL_MAX: '0' }],
+      ['TRUST_PROXY', { TRUST_PROXY: 'sometimes' }],
+      ['LOGIN_FAILURE_WINDOW', { LOGIN_FAILURE_WINDOW: '1w' }],
+    ] as const)('%s: %j', (variable, env) => {
+      const error = configErrorOf(valid(env));
+
+      expect(error.message).toContain(variable);
+      expect(error.message).not.toContain('\n');
+    });
+
+    it.each([
+      ['missing', {}],
+      ['empty', { JWT_SECRET_KEY: '' }],
+      ['31 bytes', { JWT_SECRET_KEY: 'x'.repeat(31) }],
+      ['15 two-byte characters (30 bytes)', { JWT_SECRET_KEY: 'é'.repeat(15) }],
+    ] as const)('JWT_SECRET_KEY %s, in production and out of it', (_case, env) => {
+      for (const NODE_ENV of ['production', 'development', 'test']) {
+        const error = configErrorOf({ NODE_ENV, ...env });
+
+        expect(error.message).toContain('JWT_SECRET_KEY');
+        expect(error.message).not.toContain('\n');
+      }
+    });
+
+    it('accepts a JWT_SECRET_KEY of exactly 32 bytes, counted in UTF-8', () => {
+      expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: 'x'.repeat(32) }).jwt.secret).toHaveLength(32);
+      expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: 'é'.repeat(16) }).jwt.secret).toHaveLength(16);
+    });
+
+    it('names the setup command that really exists when the secret is missing', () => {
+      const { message } = configErrorOf({ NODE_ENV: 'production' });
+      const scripts = Object.keys(
+        (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts,
+      );
+      const named = /npm run ([\w:-]+)/.exec(message)?.[1];
+
+      if (named !== undefined) expect(scripts).toContain(named);
+    });
+  });
+
+  describe('durations', () => {
+    it.each([
+      ['900', 900],
+      ['45s', 45],
+      ['15m', 900],
+      ['12h', 43_200],
+      ['30d', 2_592_000],
+    ])('%s is %i seconds', (value, seconds) => {
+      expect(parseConfig(valid({ ACCESS_TOKEN_TTL: value })).jwt.accessTtlSeconds).toBe(seconds);
+      expect(parseConfig(valid({ REFRESH_TOKEN_TTL: value })).jwt.refreshTtlSeconds).toBe(seconds);
+      expect(parseConfig(valid({ LOGIN_FAILURE_WINDOW: value })).loginLimits.windowSeconds).toBe(seconds);
+    });
+  });
+
+  describe('sizes', () => {
+    it.each([
+      ['512kb', 512 * 1024],
+      ['1mb', 1024 * 1024],
+      ['2MB', 2 * 1024 * 1024],
+      ['2048', 2048],
+      ['4096b', 4096],
+    ])('%s is %i bytes', (value, bytes) => {
+      expect(parseConfig(valid({ BODY_LIMIT: value })).bodyLimitBytes).toBe(bytes);
+    });
+  });
+});
+
+describe('files', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'chat-config-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('readEnvironment', () => {
+    it('reads .env under the environment: a variable set in the environment wins', () => {
+      const envFile = join(dir, '.env');
+      writeFileSync(envFile, ['# comment', 'PORT=9000', 'HOST=127.0.0.1', 'JWT_SECRET_KEY="from the file"', ''].join('\n'));
+
+      expect(readEnvironment({ PORT: '7000', NODE_ENV: 'test' }, envFile)).toEqual({
+        PORT: '7000',
+        HOST: '127.0.0.1',
+        JWT_SECRET_KEY: 'from the file',
+        NODE_ENV: 'test',
+      });
+    });
+
+    it('returns the environment as it is when there is no .env', () => {
+      const env = { PORT: '7000' };
+
+      expect(readEnvironment(env, join(dir, '.env'))).toEqual({ PORT: '7000' });
+    });
+  });
+
+  describe('ensureEnvFile', () => {
+    it('writes a .env with two fresh secrets, readable only by its owner', () => {
+      const envFile = join(dir, '.env');
+
+      expect(ensureEnvFile(envFile)).toBe(true);
+
+      const values = readEnvironment({}, envFile);
+      expect(Object.keys(values).sort()).toEqual(['JWT_SECRET_KEY', 'SECRET_KEY']);
+      expect(Buffer.byteLength(values['JWT_SECRET_KEY']!)).toBeGreaterThanOrEqual(32);
+      expect(Buffer.byteLength(values['SECRET_KEY']!)).toBeGreaterThanOrEqual(32);
+      expect(values['JWT_SECRET_KEY']).not.toBe(values['SECRET_KEY']);
+      expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    });
+
+    it('generates different secrets each time', () => {
+      ensureEnvFile(join(dir, 'a.env'));
+      ensureEnvFile(join(dir, 'b.env'));
+
+      expect(readEnvironment({}, join(dir, 'a.env'))['JWT_SECRET_KEY']).not.toBe(readEnvironment({}, join(dir, 'b.env'))['JWT_SECRET_KEY']);
+    });
+
+    it('never overwrites an existing file', () => {
+      const envFile = join(dir, '.env');
+      writeFileSync(envFile, 'PORT=9000\n');
+
+      expect(ensureEnvFile(envFile)).toBe(false);
+      expect(readFileSync(envFile, 'utf8')).toBe('PORT=9000\n');
+    });
+  });
+
+  describe('loadConfig', () => {
+    it('in development with no .env and no secret: writes one, says so, and uses its secret', () => {
+      const { config, wroteEnvFile } = loadConfig({ NODE_ENV: 'development' }, dir);
+
+      expect(wroteEnvFile).toBe(join(dir, '.env'));
+      const written = readEnvironment({}, join(dir, '.env'));
+      expect(config.jwt.secret).toBe(written['JWT_SECRET_KEY']);
+      expect(config.secretKey).toBe(written['SECRET_KEY']);
+    });
+
+    it('without NODE_ENV (development by default) writes one as well', () => {
+      expect(loadConfig({}, dir).wroteEnvFile).toBe(join(dir, '.env'));
+    });
+
+    it('reuses the .env it wrote: the next start has the same secret and writes nothing', () => {
+      const first = loadConfig({ NODE_ENV: 'development' }, dir);
+      const content = readFileSync(join(dir, '.env'), 'utf8');
+      const second = loadConfig({ NODE_ENV: 'development' }, dir);
+
+      expect(second.wroteEnvFile).toBeNull();
+      expect(second.config.jwt.secret).toBe(first.config.jwt.secret);
+      expect(readFileSync(join(dir, '.env'), 'utf8')).toBe(content);
+    });
+
+    it('never overwrites an existing .env, even one without secrets, and reads it', () => {
+      const content = `# mine\nJWT_SECRET_KEY=${'m'.repeat(40)}\nPORT=9100\n`;
+      writeFileSync(join(dir, '.env'), content);
+
+      const { config, wroteEnvFile } = loadConfig({ NODE_ENV: 'development', PORT: '9200' }, dir);
+
+      expect(wroteEnvFile).toBeNull();
+      expect(readFileSync(join(dir, '.env'), 'utf8')).toBe(content);
+      expect(config.jwt.secret).toBe('m'.repeat(40));
+      expect(config.port).toBe(9200);
+    });
+
+    it('in development with JWT_SECRET_KEY in the environment writes nothing', () => {
+      const { config, wroteEnvFile } = loadConfig({ NODE_ENV: 'development', JWT_SECRET_KEY: SECRET }, dir);
+
+      expect(wroteEnvFile).toBeNull();
+      expect(config.jwt.secret).toBe(SECRET);
+      expect(() => statSync(join(dir, '.env'))).toThrow();
+    });
+
+    it('in production never writes a .env: a missing secret stops the start, naming JWT_SECRET_KEY', () => {
+      expect(() => loadConfig({ NODE_ENV: 'production' }, dir)).toThrow(ConfigError);
+      expect(() => loadConfig({ NODE_ENV: 'production' }, dir)).toThrow(/JWT_SECRET_KEY/);
+      expect(() => statSync(join(dir, '.env'))).toThrow();
+    });
+
+    it('in production with a secret writes nothing either', () => {
+      const { config, wroteEnvFile } = loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: SECRET }, dir);
+
+      expect(wroteEnvFile).toBeNull();
+      expect(config.nodeEnv).toBe('production');
+      expect(() => statSync(join(dir, '.env'))).toThrow();
+    });
+
+    it('in production reads an existing .env for the secret', () => {
+      writeFileSync(join(dir, '.env'), `JWT_SECRET_KEY=${'p'.repeat(32)}\n`);
+
+      expect(loadConfig({ NODE_ENV: 'production' }, dir).config.jwt.secret).toBe('p'.repeat(32));
+    });
+
+    it('a bad value in .env is named like one in the environment', () => {
+      writeFileSync(join(dir, '.env'), `JWT_SECRET_KEY=${SECRET}\nBCRYPT_ROUNDS=3\n`);
+
+      expect(() => loadConfig({ NODE_ENV: 'test' }, dir)).toThrow(/BCRYPT_ROUNDS/);
+    });
+  });
+});
