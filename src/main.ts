@@ -3,7 +3,7 @@
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
-import { createContainer, HttpAppToken, LoggerToken, openPersistence, UseCasesToken } from './container.js';
+import { createContainer, HttpAppToken, LoggerToken, openPersistence } from './container.js';
 
 const SHUTDOWN_GRACE_MS = 8_000;
 
@@ -34,8 +34,6 @@ const main = async (): Promise<void> => {
   const logger = container.get(LoggerToken);
   if (wroteEnvFile) logger.info({ file: wroteEnvFile }, 'wrote a new .env with generated secrets');
   const app = container.get(HttpAppToken);
-  // The first failed login would otherwise pay for making the timing decoy hash.
-  await container.get(UseCasesToken).logIn.warmUp();
 
   const server: Server = createServer(app.callback());
   // Responses still being written at shutdown close their connection when done, so keep-alive
@@ -83,4 +81,4 @@ const main = async (): Promise<void> => {
   process.once('SIGINT', () => void stop('SIGINT'));
 };
 
-void main();
+main().catch((error: unknown) => fail(`could not start: ${error instanceof Error ? error.message : String(error)}`));

@@ -87,3 +87,7 @@ export const messageNotFound = (): NotFoundError => new NotFoundError('Message n
 export const invalidCredentials = (): UnauthenticatedError =>
   new UnauthenticatedError('Invalid username or password', 'invalid_credentials');
 export const invalidToken = (): UnauthenticatedError => new UnauthenticatedError('Invalid or expired token', 'invalid_token');
+export const wrongCurrentPassword = (): UnauthenticatedError =>
+  new UnauthenticatedError('Current password is incorrect', 'invalid_current_password');
+export const usernameTaken = (): ConflictError => new ConflictError('Username already exists', 'username_taken');
+export const emailTaken = (): ConflictError => new ConflictError('Email already exists', 'email_taken');

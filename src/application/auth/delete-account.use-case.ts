@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { invalidToken } from '../../domain/domain-error.js';
+import { invalidToken, wrongCurrentPassword } from '../../domain/domain-error.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { EventPublisher } from '../ports/event-publisher.port.js';
 import type { LoginRepository } from '../ports/login-repository.port.js';
@@ -8,7 +8,6 @@ import type { TransactionRunner } from '../ports/transaction-runner.port.js';
 import type { UserRepository } from '../ports/user-repository.port.js';
 import { presentPasswordField, userIdField } from '../validation/fields.js';
 import { validate } from '../validation/validate.js';
-import { wrongCurrentPassword } from './update-profile.use-case.js';
 
 const schema = v.object({ userId: userIdField, currentPassword: presentPasswordField }, 'must be an object');
 

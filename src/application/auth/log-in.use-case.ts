@@ -43,7 +43,8 @@ export interface LogInOutput {
  * fail the same way and take about the same time, so neither reveals whether an account exists.
  */
 export class LogIn {
-  private dummyHash: Promise<string> | undefined;
+  /** A real hash of the configured cost, so a miss costs one comparison like a hit. */
+  private readonly timingDecoy: Promise<string>;
 
   constructor(
     private readonly users: UserRepository,
@@ -51,7 +52,11 @@ export class LogIn {
     private readonly limiter: LoginAttemptLimiter,
     private readonly transactions: TransactionRunner,
     private readonly loginOpener: LoginOpener,
-  ) {}
+  ) {
+    // Made at once, so not even the first miss pays for making it; a failure surfaces on use.
+    this.timingDecoy = hasher.hash('timing-decoy-Password-1');
+    this.timingDecoy.catch(() => undefined);
+  }
 
   async execute(input: LogInInput): Promise<LogInOutput> {
     const { username, password, client } = validate(schema, input);
@@ -68,7 +73,7 @@ export class LogIn {
     // first 72 bytes stand for the whole.
     // Both branches make exactly one comparison, so the answer takes as long for a miss.
     const comparable = utf8ByteLength(password) <= PASSWORD_MAX_BYTES;
-    const verified = await this.hasher.verify(password, user ? user.passwordHash : await this.timingDecoy());
+    const verified = await this.hasher.verify(password, user ? user.passwordHash : await this.timingDecoy);
     const matches = user !== null && comparable && verified;
 
     if (!user || !matches) {
@@ -82,18 +87,5 @@ export class LogIn {
       this.loginOpener.open(user.id, { address: client.address, userAgent: client.userAgent }),
     );
     return { user: toUserView(user), tokens };
-  }
-
-  /**
-   * A real hash of the configured cost, so a miss costs one comparison like a hit. Made once, on
-   * first need; `warmUp` lets a server make it before its first request.
-   */
-  private timingDecoy(): Promise<string> {
-    this.dummyHash ??= this.hasher.hash('timing-decoy-Password-1');
-    return this.dummyHash;
-  }
-
-  async warmUp(): Promise<void> {
-    await this.timingDecoy();
   }
 }

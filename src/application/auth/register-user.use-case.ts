@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ConflictError } from '../../domain/domain-error.js';
+import { emailTaken, usernameTaken } from '../../domain/domain-error.js';
 import { User } from '../../domain/user.entity.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { IdGenerator } from '../ports/id-generator.port.js';
@@ -29,9 +29,6 @@ export interface RegisterUserOutput {
   user: UserView;
   tokens: TokenPair;
 }
-
-export const usernameTaken = (): ConflictError => new ConflictError('Username already exists', 'username_taken');
-export const emailTaken = (): ConflictError => new ConflictError('Email already exists', 'email_taken');
 
 /** Creates an account and signs it in on the device that created it. */
 export class RegisterUser {

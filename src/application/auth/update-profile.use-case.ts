@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { invalidToken, UnauthenticatedError, ValidationError } from '../../domain/domain-error.js';
+import { emailTaken, invalidToken, usernameTaken, ValidationError, wrongCurrentPassword } from '../../domain/domain-error.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { EventPublisher } from '../ports/event-publisher.port.js';
 import type { LoginRepository } from '../ports/login-repository.port.js';
@@ -9,7 +9,6 @@ import type { UserRepository } from '../ports/user-repository.port.js';
 import { emailField, passwordField, presentPasswordField, userIdField, usernameField } from '../validation/fields.js';
 import { validate } from '../validation/validate.js';
 import { toUserView, type UserView } from '../views/user.view.js';
-import { emailTaken, usernameTaken } from './register-user.use-case.js';
 
 const schema = v.object(
   {
@@ -32,9 +31,6 @@ export interface UpdateProfileInput {
   password?: string;
   currentPassword?: string;
 }
-
-export const wrongCurrentPassword = (): UnauthenticatedError =>
-  new UnauthenticatedError('Current password is incorrect', 'invalid_current_password');
 
 /**
  * Changes username, email or password. A new password needs the current one, and ends every

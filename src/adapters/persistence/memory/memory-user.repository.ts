@@ -1,5 +1,5 @@
 import type { UserRepository } from '../../../application/ports/user-repository.port.js';
-import { ConflictError } from '../../../domain/domain-error.js';
+import { emailTaken, usernameTaken } from '../../../domain/domain-error.js';
 import { User, type UserState } from '../../../domain/user.entity.js';
 import type { MemoryDatabase } from './memory-database.js';
 
@@ -35,10 +35,10 @@ const assertUnique = (users: ReadonlyMap<string, UserRow>, row: UserRow): void =
   const username = fold(row.username);
   const email = fold(row.email);
   if (findRow(users, (other) => other.id !== row.id && fold(other.username) === username)) {
-    throw new ConflictError('Username already exists', 'username_taken');
+    throw usernameTaken();
   }
   if (findRow(users, (other) => other.id !== row.id && fold(other.email) === email)) {
-    throw new ConflictError('Email already exists', 'email_taken');
+    throw emailTaken();
   }
 };
 

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FlushMode, type Options } from '@mikro-orm/core';
@@ -33,8 +34,60 @@ const common = {
   extensions: [Migrator],
 } satisfies Options;
 
+/** The parts of a mysql2 connection that `cutSilentStatements` reads. */
+interface MySqlWire {
+  /** The socket to the server (`net.Socket`, or its TLS subclass). */
+  readonly stream: Socket;
+  /**
+   * The command waiting for the server's answer, null when the connection is idle. A mysql2
+   * internal (there since its first release): if it ever goes, the check below never fires and the
+   * black-hole case of tests/http/database-outage.test.ts fails instead of passing silently.
+   */
+  readonly _command?: unknown;
+}
+
+/**
+ * Why this exists: mysql2 and knex have no timeout on a statement once it is sent. A server that
+ * keeps the TCP connection but never answers (frozen or overloaded mysqld, a proxy or firewall
+ * that stops forwarding, a partition: TCP keep-alive sees none of these while the peer's kernel
+ * still acknowledges) leaves the request that sent it waiting forever, holding its pooled
+ * connection; the connect and acquire timeouts only cover getting a connection, and an idle
+ * pooled connection is handed out without a round trip. mysql2's per-query `timeout` is not a fix
+ * either: it fails the query but leaves it at the head of the connection's queue, so every later
+ * statement on that connection would wait behind it, unanswered.
+ *
+ * So: when a connection has a command in flight and nothing has moved on its socket for `limitMs`,
+ * the socket is destroyed. mysql2 then fails that command and every queued one with the code
+ * below (mapped to "unavailable", so the request gets a 503) and marks the connection broken, so
+ * the pool drops it instead of handing it out again. Silence on an idle connection is normal and
+ * left alone (the timer only re-arms on traffic). A result that streams in keeps resetting it.
+ */
+const cutSilentStatements =
+  (limitMs: number) =>
+  (connection: MySqlWire, done: (error: Error | null, connection: MySqlWire) => void): void => {
+    const socket = connection.stream;
+    socket.setTimeout(limitMs, () => {
+      if (connection._command === null || connection._command === undefined) return;
+      const error = Object.assign(new Error(`Query inactivity timeout: the database sent nothing for ${limitMs} ms`), {
+        code: 'PROTOCOL_SEQUENCE_TIMEOUT',
+      });
+      socket.destroy(error);
+    });
+    done(null, connection);
+  };
+
+export interface MikroOrmOptionsSettings {
+  /**
+   * Serving requests (MySQL): a connection whose statement gets no answer for
+   * `DB_ACQUIRE_TIMEOUT_MS` is cut (see `cutSilentStatements`). Off for migrations and the admin
+   * scripts, whose statements (an `ALTER TABLE` on a large table) may rightly run silent for long,
+   * and must not be cut half-way.
+   */
+  readonly cutSilentStatements?: boolean;
+}
+
 /** MikroORM options for the chosen database: one place for pool, timeouts, charset and migrations. */
-export const mikroOrmOptions = (database: DatabaseOptions): Options => {
+export const mikroOrmOptions = (database: DatabaseOptions, settings: MikroOrmOptionsSettings = {}): Options => {
   if (database.kind === 'mysql') {
     return {
       ...common,
@@ -56,6 +109,10 @@ export const mikroOrmOptions = (database: DatabaseOptions): Options => {
         // A connection that failed to open must not be retried for the whole acquire timeout.
         createTimeoutMillis: database.pool.connectTimeoutMs,
         propagateCreateError: true,
+        // The same patience a request is given for a connection applies to a statement's answer
+        // (there is no setting of its own yet): the app's statements are index-bound, so a
+        // statement silent that long means the database is not answering.
+        ...(settings.cutSilentStatements ? { afterCreate: cutSilentStatements(database.pool.acquireTimeoutMs) } : {}),
       },
       driverOptions: {
         acquireConnectionTimeout: database.pool.acquireTimeoutMs,

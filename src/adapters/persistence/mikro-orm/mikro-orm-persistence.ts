@@ -4,6 +4,7 @@ import type { Persistence } from '../persistence.js';
 import type { DatabaseOptions } from './database-options.js';
 import { EntityManagerScope } from './entity-manager-scope.js';
 import { migrate } from './migrate.js';
+import { migrateDatabase } from './migrate-database.js';
 import { MikroOrmChatSessionRepository } from './mikro-orm-chat-session.repository.js';
 import { MikroOrmLoginRepository } from './mikro-orm-login.repository.js';
 import { MikroOrmMessageRepository } from './mikro-orm-message.repository.js';
@@ -35,12 +36,19 @@ export const openMikroOrmPersistence = async (
   options: DatabaseOptions,
   { migrate: migrateFirst = false }: { migrate?: boolean } = {},
 ): Promise<MikroOrmPersistence> => {
-  const orm = await MikroORM.init(mikroOrmOptions(options));
+  // MySQL migrates on a short-lived pool of its own: the serving pool cuts statements that go
+  // unanswered for long (`cutSilentStatements`), and a long ALTER TABLE must not be cut half-way.
+  // SQLite migrates on the serving ORM: an in-memory database lives and dies with its connection.
+  const migrateApart = migrateFirst && options.kind === 'mysql';
+  let orm: MikroORM | undefined;
   try {
-    if (migrateFirst) await migrate(orm);
-    else await orm.em.getConnection().execute('SELECT 1');
+    if (migrateApart) await migrateDatabase(options);
+    orm = await MikroORM.init(mikroOrmOptions(options, { cutSilentStatements: true }));
+    if (migrateFirst && !migrateApart) await migrate(orm);
+    // Migrating just showed that the database answers; otherwise ask it once.
+    else if (!migrateApart) await orm.em.getConnection().execute('SELECT 1');
   } catch (error) {
-    await orm.close(true);
+    await orm?.close(true);
     const translated = translateDriverError(error);
     if (translated instanceof UnavailableError) {
       throw new UnavailableError(`Database unavailable: ${describeFailure(translated)}`, { cause: error });

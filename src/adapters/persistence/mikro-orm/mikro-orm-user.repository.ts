@@ -1,5 +1,5 @@
 import type { UserRepository } from '../../../application/ports/user-repository.port.js';
-import { ConflictError } from '../../../domain/domain-error.js';
+import { ConflictError, usernameTaken } from '../../../domain/domain-error.js';
 import type { User } from '../../../domain/user.entity.js';
 import type { EntityManagerScope } from './entity-manager-scope.js';
 import { UserSchema } from './schemas/user.schema.js';
@@ -28,7 +28,7 @@ export class MikroOrmUserRepository implements UserRepository {
       await this.scope.persist(user);
     } catch (error) {
       if (error instanceof ConflictError && error.code === 'email_taken' && (await this.usernameTakenByAnother(user))) {
-        throw new ConflictError('Username already exists', 'username_taken');
+        throw usernameTaken();
       }
       throw error;
     }

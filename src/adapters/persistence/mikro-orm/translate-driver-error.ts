@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ConflictError, DomainError, UnavailableError } from '../../../domain/domain-error.js';
+import { ConflictError, DomainError, emailTaken, UnavailableError, usernameTaken } from '../../../domain/domain-error.js';
 
 /** Failures that say "the database cannot serve you right now", not "your request is wrong". */
 const UNAVAILABLE_CODES = new Set([
@@ -48,8 +48,8 @@ const isUniqueViolation = (error: DriverFailure): boolean =>
  */
 const conflictFor = (error: DriverFailure): ConflictError => {
   const text = `${String(error.sqlMessage ?? '')} ${String(error.message ?? '')}`;
-  if (/users_username_unique|users\.username/.test(text)) return new ConflictError('Username already exists', 'username_taken');
-  if (/users_email_unique|users\.email/.test(text)) return new ConflictError('Email already exists', 'email_taken');
+  if (/users_username_unique|users\.username/.test(text)) return usernameTaken();
+  if (/users_email_unique|users\.email/.test(text)) return emailTaken();
   return new ConflictError('Already exists');
 };
 
