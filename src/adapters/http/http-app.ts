@@ -48,7 +48,9 @@ export const createApiRouter = (
 
 /** The Koa application: every route of the API behind the shared middleware. */
 export const createHttpApp = (options: HttpAppOptions): Koa<HttpState> => {
-  const app = new Koa<HttpState>({ proxy: options.trustProxy });
+  // Behind one proxy of ours, the client is the last address it appended to X-Forwarded-For;
+  // anything to the left of it was written by the client and proves nothing.
+  const app = new Koa<HttpState>({ proxy: options.trustProxy, maxIpsCount: 1 });
   // Errors are answered and logged by `errorHandler`; Koa's own printer would log them twice.
   app.silent = true;
 

@@ -1,7 +1,6 @@
 import type { Context } from 'koa';
-import { UnauthenticatedError } from '../../domain/domain-error.js';
+import { UnauthenticatedError, ValidationError } from '../../domain/domain-error.js';
 import type { Principal } from '../../application/auth/principal.js';
-import { HttpProblem } from './http-problem.js';
 import type { HttpState } from './http-state.js';
 
 /**
@@ -12,7 +11,7 @@ export const bodyObject = (ctx: Context): Record<string, unknown> => {
   const body: unknown = ctx.request.body;
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) {
-    throw new HttpProblem(400, 'Validation failed', 'validation_failed', ['body: must be a JSON object']);
+    throw new ValidationError(['body: must be a JSON object']);
   }
   return body as Record<string, unknown>;
 };

@@ -16,9 +16,8 @@ const transportProblem = (error: unknown): HttpProblem | null => {
   const status = (error as { status?: unknown }).status;
   if (status === 413) return new HttpProblem(413, 'Request body too large', 'payload_too_large');
   if (status === 415) return new HttpProblem(415, 'Request body must be JSON', 'unsupported_media_type');
-  if (status === 400 || error instanceof SyntaxError) {
-    return new HttpProblem(400, 'Malformed JSON body', 'malformed_json');
-  }
+  // Only errors that say they are the client's: a SyntaxError from a bug must stay a 500.
+  if (status === 400) return new HttpProblem(400, 'Bad request', 'bad_request');
   return null;
 };
 

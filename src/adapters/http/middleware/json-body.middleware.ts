@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import inflate from 'inflation';
 import getRawBody from 'raw-body';
 import secureJson from 'secure-json-parse';
+import { ValidationError } from '../../../domain/domain-error.js';
 import { HttpProblem } from '../http-problem.js';
 
 declare module 'koa' {
@@ -72,7 +73,7 @@ const parseJson = (bytes: Buffer): unknown => {
   // Valid JSON that is not an object or array (`"abc"`, `null`, `42`) is not malformed: it is a
   // body of the wrong shape, like an array (see `bodyObject`).
   if (typeof value !== 'object' || value === null) {
-    throw new HttpProblem(400, 'Validation failed', 'validation_failed', ['body: must be a JSON object']);
+    throw new ValidationError(['body: must be a JSON object']);
   }
   return value;
 };

@@ -63,6 +63,7 @@ export const createAuthRouter = (useCases: UseCases): Router<HttpState> => {
       email: body.email as string | undefined,
       password: body.password as string | undefined,
       currentPassword: body.current_password as string | undefined,
+      client: clientOf(ctx),
     });
     ctx.body = { user: presentUser(user) };
   });
@@ -72,6 +73,7 @@ export const createAuthRouter = (useCases: UseCases): Router<HttpState> => {
     await useCases.deleteAccount.execute({
       userId: principalOf(ctx).userId,
       currentPassword: body.current_password as string,
+      client: clientOf(ctx),
     });
     ctx.body = { message: 'Account deleted' };
   });

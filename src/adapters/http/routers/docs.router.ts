@@ -53,9 +53,8 @@ interface Asset {
 const swaggerUiFolder = (): string => dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
 const setDocsHeaders = (ctx: Context): void => {
-  // The app's helmet skips /docs on this flag; the header is set here so the page is never
-  // served without a policy, whatever the app in front of it does.
-  ctx.state.docsCsp = true;
+  // Set here, not by the app's helmet (which leaves /docs alone), so the page is never served
+  // without its own policy, whatever the app in front of it does.
   ctx.set('Content-Security-Policy', DOCS_CSP);
   ctx.set('X-Content-Type-Options', 'nosniff');
 };

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { UnavailableError } from '../../../domain/domain-error.js';
 import type { HttpState } from '../http-state.js';
 
 /** Liveness (the process answers) and readiness (it can reach its database). */
@@ -8,9 +9,8 @@ export const createOperationsRouter = (isReady: () => Promise<boolean>): Router<
     ctx.body = { status: 'ok' };
   });
   router.get('/ready', async (ctx) => {
-    const ready = await isReady().catch(() => false);
-    ctx.status = ready ? 200 : 503;
-    ctx.body = ready ? { status: 'ready' } : { error: 'Database unavailable', code: 'unavailable' };
+    if (!(await isReady().catch(() => false))) throw new UnavailableError('Database unavailable');
+    ctx.body = { status: 'ready' };
   });
   return router;
 };
