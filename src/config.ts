@@ -140,6 +140,7 @@ const poolOf = (env: Environment): DatabasePoolOptions => {
     max: whole(env, 'DB_POOL_MAX', DEFAULT_POOL.max, 1, 1000),
     acquireTimeoutMs: whole(env, 'DB_ACQUIRE_TIMEOUT_MS', DEFAULT_POOL.acquireTimeoutMs, 1, 600_000),
     connectTimeoutMs: whole(env, 'DB_CONNECT_TIMEOUT_MS', DEFAULT_POOL.connectTimeoutMs, 1, 600_000),
+    statementTimeoutMs: whole(env, 'DB_STATEMENT_TIMEOUT_MS', DEFAULT_POOL.statementTimeoutMs, 100, 3_600_000),
   };
   if (pool.min > pool.max) throw new ConfigError(`DB_POOL_MIN (${pool.min}) must not exceed DB_POOL_MAX (${pool.max})`);
   return pool;

@@ -88,7 +88,7 @@ describe('parseConfig', () => {
   });
 
   describe('the database', () => {
-    const defaultPool = { min: 0, max: 10, acquireTimeoutMs: 5000, connectTimeoutMs: 3000 };
+    const defaultPool = { min: 0, max: 10, acquireTimeoutMs: 5000, connectTimeoutMs: 3000, statementTimeoutMs: 15_000 };
 
     it('MYSQL_HOST selects the database server, with the seed defaults for the rest', () => {
       expect(parseConfig(valid({ MYSQL_HOST: 'db.internal' })).database).toEqual({
@@ -122,7 +122,7 @@ describe('parseConfig', () => {
         user: 'chat',
         password: 's3cret',
         database: 'chat_prod',
-        pool: { min: 2, max: 20, acquireTimeoutMs: 1000, connectTimeoutMs: 500 },
+        pool: { min: 2, max: 20, acquireTimeoutMs: 1000, connectTimeoutMs: 500, statementTimeoutMs: 15_000 },
       });
     });
 

@@ -32,6 +32,7 @@ describe('parseDatabaseConfig', () => {
         DB_POOL_MAX: '20',
         DB_ACQUIRE_TIMEOUT_MS: '1500',
         DB_CONNECT_TIMEOUT_MS: '800',
+        DB_STATEMENT_TIMEOUT_MS: '2500',
       }),
     ).toEqual({
       kind: 'mysql',
@@ -40,7 +41,7 @@ describe('parseDatabaseConfig', () => {
       user: 'chat',
       password: 's3cret',
       database: 'chat_prod',
-      pool: { min: 1, max: 20, acquireTimeoutMs: 1500, connectTimeoutMs: 800 },
+      pool: { min: 1, max: 20, acquireTimeoutMs: 1500, connectTimeoutMs: 800, statementTimeoutMs: 2500 },
     });
   });
 

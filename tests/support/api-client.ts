@@ -19,6 +19,8 @@ export interface RequestOptions {
   readonly rawBody?: string | Uint8Array;
   readonly token?: string;
   readonly headers?: Record<string, string>;
+  /** Gives up on the request (the promise rejects) when it aborts: a test's own bound on a hang. */
+  readonly signal?: AbortSignal;
 }
 
 /** A plain `fetch` client for one server: what any HTTP client of the API would send. */
@@ -42,7 +44,7 @@ export const createApi = (baseUrl: string): Api => {
       headers['Content-Type'] ??= 'application/json';
     }
     if (options.token !== undefined) headers['Authorization'] = `Bearer ${options.token}`;
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body, signal: options.signal });
     const text = await response.text();
     const isJson = /^application\/json\b/.test(response.headers.get('content-type') ?? '');
     return { status: response.status, headers: response.headers, body: isJson && text !== '' ? JSON.parse(text) : text, text };

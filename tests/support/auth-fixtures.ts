@@ -148,3 +148,27 @@ export const RATE_LIMITED = Object.freeze({
   code: 'rate_limited',
   message: 'Too many attempts, try again later',
 });
+
+/** The failures a password check may end in, by the code that names each. */
+const PASSWORD_CHECK_FAILURES = [INVALID_CREDENTIALS, WRONG_CURRENT_PASSWORD, RATE_LIMITED];
+
+/**
+ * Runs the attempts at once and counts how they ended: `succeeded`, or the code of a failure the
+ * API promises (matched on its whole shape); anything else is counted under its own description,
+ * so an assertion on the keys shows it.
+ */
+export const outcomesOf = async (attempts: readonly Promise<unknown>[]): Promise<Record<string, number>> => {
+  const counts: Record<string, number> = {};
+  for (const result of await Promise.allSettled(attempts)) {
+    let outcome = 'succeeded';
+    if (result.status === 'rejected') {
+      const error = result.reason as Record<string, unknown>;
+      const known = PASSWORD_CHECK_FAILURES.find((shape) =>
+        Object.entries(shape).every(([key, value]) => error[key] === value),
+      );
+      outcome = known?.code ?? `unexpected ${String(result.reason)}`;
+    }
+    counts[outcome] = (counts[outcome] ?? 0) + 1;
+  }
+  return counts;
+};

@@ -10,6 +10,7 @@ import type { Persistence } from '../../src/adapters/persistence/persistence.js'
 import { parseConfig, type AppConfig, type DatabaseConfig } from '../../src/config.js';
 import { createContainer, HttpAppToken, openPersistence, type PortOverrides } from '../../src/container.js';
 import { createMySqlTestDatabase, type MySqlTestDatabase } from './mysql-test-database.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 export type TestDatabase = 'memory' | 'sqlite' | 'mysql';
 
@@ -19,6 +20,11 @@ export interface TestServerOptions {
   readonly env?: Record<string, string>;
   /** Ports served by the test's own adapters (a failing event publisher, say). */
   readonly overrides?: PortOverrides;
+  /**
+   * MySQL only: the application (migrations included) reaches the database through a `TcpProxy`
+   * the test can cut or turn into a black hole (`TestServer.proxy`).
+   */
+  readonly throughProxy?: boolean;
 }
 
 export interface TestServer {
@@ -29,6 +35,8 @@ export interface TestServer {
   readonly persistence: Persistence;
   /** The container's account repository, for what the API cannot do (disabling an account). */
   readonly users: UserRepository;
+  /** The proxy between the application and MySQL, when `throughProxy` asked for one. */
+  readonly proxy: TcpProxy | null;
   close(): Promise<void>;
 }
 
@@ -76,7 +84,9 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
   };
 
   try {
+    if (options.throughProxy && options.database !== 'mysql') throw new Error('throughProxy needs the mysql database');
     let database: DatabaseConfig;
+    let proxy: TcpProxy | null = null;
     if (options.database === 'memory') {
       database = { kind: 'memory' };
     } else if (options.database === 'sqlite') {
@@ -84,9 +94,16 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
       cleanups.push(sqlite.remove);
       database = sqlite.database;
     } else {
-      const mysql: MySqlTestDatabase = await createMySqlTestDatabase();
+      // The pool settings of `env` (DB_POOL_MIN, DB_ACQUIRE_TIMEOUT_MS, ...) apply, as in the server.
+      const mysql: MySqlTestDatabase = await createMySqlTestDatabase({}, options.env);
       cleanups.push(() => mysql.drop());
       database = mysql.options;
+      if (options.throughProxy) {
+        const cut = new TcpProxy(mysql.options.host, mysql.options.port);
+        await cut.start();
+        proxy = cut;
+        database = { ...mysql.options, host: '127.0.0.1', port: cut.port };
+      }
     }
     const config: AppConfig = { ...base, database };
 
@@ -99,6 +116,8 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
       await persistence.close();
     };
     cleanups.push(closePersistence);
+    // Stopped before the pool closes: a pool holding black-holed connections could wait on them.
+    if (proxy) cleanups.push(() => proxy.stop());
 
     const container = createContainer(config, persistence, options.overrides);
     const app = container.get(HttpAppToken);
@@ -124,6 +143,7 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
       container,
       persistence: { ...persistence, close: closePersistence },
       users: container.get<UserRepository>(UserRepository),
+      proxy,
       close: cleanUp,
     };
   } catch (error) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'vitest';
 import type { DatabaseOptions, DatabasePoolOptions } from '../../src/adapters/persistence/mikro-orm/database-options.js';
-import { parseDatabaseConfig } from '../../src/config.js';
+import { type Environment, parseDatabaseConfig } from '../../src/config.js';
 import { createMySqlDatabase } from '../../src/adapters/persistence/mikro-orm/create-mysql-database.js';
 import { withMySqlServer } from '../../src/adapters/persistence/mikro-orm/with-mysql-server.js';
 
@@ -17,11 +17,15 @@ const REQUIRE_MYSQL = process.env['REQUIRE_MYSQL'] === '1';
 
 /**
  * A database of its own for one test file, with a random name, on the server of `TEST_MYSQL_URL`
- * (any database named in the URL is ignored). `drop` removes it.
+ * (any database named in the URL is ignored). `drop` removes it. The pool settings are those `env`
+ * names (`DB_POOL_MIN`, `DB_ACQUIRE_TIMEOUT_MS`, ...), read as the server reads them, then `pool`.
  */
-export const createMySqlTestDatabase = async (pool: Partial<DatabasePoolOptions> = {}): Promise<MySqlTestDatabase> => {
+export const createMySqlTestDatabase = async (
+  pool: Partial<DatabasePoolOptions> = {},
+  env: Environment = {},
+): Promise<MySqlTestDatabase> => {
   if (!TEST_MYSQL_URL) throw new Error('TEST_MYSQL_URL is not set');
-  const server = parseDatabaseConfig({ DATABASE_URL: TEST_MYSQL_URL });
+  const server = parseDatabaseConfig({ ...env, DATABASE_URL: TEST_MYSQL_URL });
   if (server.kind !== 'mysql') throw new Error('TEST_MYSQL_URL must be a mysql:// URL');
   const options: MySqlOptions = {
     ...server,

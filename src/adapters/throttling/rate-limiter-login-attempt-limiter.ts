@@ -1,22 +1,23 @@
-import { RateLimiterMemory, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 import type { LoginAttempt, LoginAttemptLimiter } from '../../application/ports/login-attempt-limiter.port.js';
 import { RateLimitedError, UnavailableError } from '../../domain/domain-error.js';
 
 export interface InMemoryLoginLimitOptions {
-  /** Failed logins allowed per account within the window. */
+  /** Password attempts allowed per account within the window (a success clears them). */
   accountAttempts?: number;
-  /** Failed logins allowed per client address within the window, across all accounts. */
+  /** Failed password attempts allowed per client address within the window, across all accounts. */
   addressAttempts?: number;
   windowSeconds?: number;
-  /** How long a key stays locked once it reaches its limit. */
+  /** How long a key stays locked once an attempt goes over its limit. */
   blockSeconds?: number;
 }
 
 /**
- * Counts failed logins per account and per client address with rate-limiter-flexible. The two
- * limiters are passed in so the composition root picks their store (memory for one instance,
- * Redis or MySQL when several instances must share the counters).
+ * Counts password attempts per account and per client address with rate-limiter-flexible. The
+ * two limiters are passed in so the composition root picks their store (memory for one instance,
+ * Redis or MySQL when several instances must share the counters); each store's `consume` is an
+ * atomic increment, which is what makes concurrent attempts count one by one.
  */
 export class RateLimiterLoginAttemptLimiter implements LoginAttemptLimiter {
   constructor(
@@ -46,70 +47,66 @@ export class RateLimiterLoginAttemptLimiter implements LoginAttemptLimiter {
     );
   }
 
-  async assertAllowed(attempt: LoginAttempt): Promise<void> {
-    const checks = [this.waitMs(this.perAccount, accountKey(attempt))];
-    if (attempt.address !== null) {
-      checks.push(this.waitMs(this.perAddress, attempt.address));
-    }
-    const waits = (await Promise.all(checks)).filter((ms): ms is number => ms !== null);
-    if (waits.length > 0) {
-      // The longer wait is the one that matters: trying earlier would only hit the other limit.
-      throw new RateLimitedError(Math.max(...waits) / 1000);
-    }
-  }
+  async acquire(attempt: LoginAttempt): Promise<void> {
+    const account = accountKey(attempt);
+    // The account first: an attempt at a locked account is refused without touching the address.
+    const accountWait = await charge(this.perAccount, account);
+    if (accountWait !== null) throw new RateLimitedError(accountWait / 1000);
+    if (attempt.address === null) return;
 
-  async recordFailure(attempt: LoginAttempt): Promise<void> {
-    const failures = [this.fail(this.perAccount, accountKey(attempt))];
-    if (attempt.address !== null) {
-      failures.push(this.fail(this.perAddress, attempt.address));
-    }
-    await Promise.all(failures);
-  }
-
-  async recordSuccess(attempt: LoginAttempt): Promise<void> {
-    // The address keeps its count: one good password must not reset a spray across many accounts.
+    let addressWait: number | null;
     try {
-      await this.perAccount.delete(accountKey(attempt));
+      addressWait = await charge(this.perAddress, attempt.address);
+    } catch (error) {
+      await this.refundAccount(account);
+      throw error;
+    }
+    if (addressWait !== null) {
+      // Refused by the address: no password is compared, so the account keeps no point for it.
+      await this.refundAccount(account);
+      throw new RateLimitedError(addressWait / 1000);
+    }
+  }
+
+  async release(attempt: LoginAttempt): Promise<void> {
+    const releases: Promise<unknown>[] = [this.perAccount.delete(accountKey(attempt))];
+    if (attempt.address !== null) {
+      // Only this attempt's point: the address's failures still count against a spray.
+      releases.push(this.perAddress.reward(attempt.address, 1));
+    }
+    try {
+      await Promise.all(releases);
     } catch (error) {
       throw unavailable(error);
     }
   }
 
-  /** How long the key must wait, or null when it may still try. */
-  private async waitMs(limiter: RateLimiterAbstract, key: string): Promise<number | null> {
-    let res: RateLimiterRes | null;
+  /** Best effort: when the store fails here it is already failing the attempt as unavailable. */
+  private async refundAccount(key: string): Promise<void> {
     try {
-      res = await limiter.get(key);
-    } catch (error) {
-      throw unavailable(error);
+      await this.perAccount.reward(key, 1);
+    } catch {
+      // Nothing more to do: the point expires with its window.
     }
-    if (res === null || res.consumedPoints < limiter.points) {
-      return null;
-    }
-    return res.msBeforeNext;
   }
+}
 
-  private async fail(limiter: RateLimiterAbstract, key: string): Promise<void> {
-    let res: RateLimiterRes;
-    try {
-      res = await limiter.consume(key);
-    } catch (rejection) {
-      // rate-limiter-flexible rejects with a RateLimiterRes when the key is already over its
-      // points (a race between two attempts): that failure is counted, nothing went wrong.
-      if (rejection instanceof Error) {
-        throw unavailable(rejection);
-      }
-      return;
+/**
+ * Takes one point from the key: null when it was within its limit, else how long (ms) the key
+ * must wait. The library rejects with a `RateLimiterRes` when the key is over its points (and
+ * blocks it, on the first attempt over, for `blockDuration`), and with an `Error` when its store
+ * fails.
+ */
+async function charge(limiter: RateLimiterAbstract, key: string): Promise<number | null> {
+  try {
+    await limiter.consume(key, 1);
+    return null;
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      // A key with no expiry reports -1: wait a whole window rather than not at all.
+      return rejection.msBeforeNext > 0 ? rejection.msBeforeNext : limiter.duration * 1000;
     }
-    // The library blocks only on the attempt *after* the limit, which assertAllowed never lets
-    // through; so the failure that reaches the limit starts the block itself.
-    if (res.consumedPoints === limiter.points && limiter.blockDuration > 0) {
-      try {
-        await limiter.block(key, limiter.blockDuration);
-      } catch (error) {
-        throw unavailable(error);
-      }
-    }
+    throw unavailable(rejection);
   }
 }
 

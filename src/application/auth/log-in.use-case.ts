@@ -11,6 +11,7 @@ import { toUserView, type UserView } from '../views/user.view.js';
 import { clientInfoField, type ClientInfo } from './client-info.js';
 import type { LoginOpener } from './login-opener.service.js';
 import type { TokenPair } from './token-pair.js';
+import { accountKeyOf, unknownAccountKey } from './account-key.js';
 
 const schema = v.object(
   {
@@ -63,11 +64,11 @@ export class LogIn {
     const user = username.includes('@')
       ? await this.users.findByEmail(username.toLowerCase())
       : await this.users.findByUsername(username);
-    // Failures count against the account however it was named: keyed by what was typed, its
-    // username and its email would each get their own allowance of guesses. An unknown name
-    // counts as typed (it cannot equal a stored username, or it would have been found).
-    const attempt = { account: (user?.username ?? username).toLowerCase(), address: client.address };
-    await this.limiter.assertAllowed(attempt);
+    // Attempts count against the account however it was named (see `accountKeyOf`).
+    const attempt = { account: user ? accountKeyOf(user) : unknownAccountKey(username), address: client.address };
+    // Charged before the comparison, so guesses made at the same time cannot all get past the
+    // limit; an unknown name is charged the same way, so it fails like a wrong password.
+    await this.limiter.acquire(attempt);
 
     // No stored password is longer than bcrypt reads, and comparing a longer one would let its
     // first 72 bytes stand for the whole.
@@ -76,13 +77,12 @@ export class LogIn {
     const verified = await this.hasher.verify(password, user ? user.passwordHash : await this.timingDecoy);
     const matches = user !== null && comparable && verified;
 
-    if (!user || !matches) {
-      await this.limiter.recordFailure(attempt);
-      throw invalidCredentials();
-    }
+    // A failure keeps the point it was charged.
+    if (!user || !matches) throw invalidCredentials();
+    // The right password was no guess, even for a disabled account: hand its point back.
+    await this.limiter.release(attempt);
     if (!user.isActive) throw new ForbiddenError('Account is disabled', 'account_disabled');
 
-    await this.limiter.recordSuccess(attempt);
     const tokens = await this.transactions.run(() =>
       this.loginOpener.open(user.id, { address: client.address, userAgent: client.userAgent }),
     );

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { emailTaken, invalidToken, usernameTaken, ValidationError, wrongCurrentPassword } from '../../domain/domain-error.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { EventPublisher } from '../ports/event-publisher.port.js';
+import type { LoginAttemptLimiter } from '../ports/login-attempt-limiter.port.js';
 import type { LoginRepository } from '../ports/login-repository.port.js';
 import type { PasswordHasher } from '../ports/password-hasher.port.js';
 import type { TransactionRunner } from '../ports/transaction-runner.port.js';
@@ -9,6 +10,8 @@ import type { UserRepository } from '../ports/user-repository.port.js';
 import { emailField, passwordField, presentPasswordField, userIdField, usernameField } from '../validation/fields.js';
 import { validate } from '../validation/validate.js';
 import { toUserView, type UserView } from '../views/user.view.js';
+import { clientInfoField, type ClientInfo } from './client-info.js';
+import { accountKeyOf } from './account-key.js';
 
 const schema = v.object(
   {
@@ -18,6 +21,7 @@ const schema = v.object(
     email: v.optional(emailField),
     password: v.optional(passwordField),
     currentPassword: v.optional(presentPasswordField),
+    client: clientInfoField,
   },
   'must be an object',
 );
@@ -30,17 +34,22 @@ export interface UpdateProfileInput {
   email?: string;
   password?: string;
   currentPassword?: string;
+  /** Where the request comes from: a wrong current password counts against its address too. */
+  client?: ClientInfo;
 }
 
 /**
  * Changes username, email or password. A new password needs the current one, and ends every
- * other login: whoever learned the old password is signed out.
+ * other login: whoever learned the old password is signed out. Checks of the current password
+ * are limited like logins, and share the account's count with them: a stolen access token must
+ * not become a way to guess the password without limit.
  */
 export class UpdateProfile {
   constructor(
     private readonly users: UserRepository,
     private readonly logins: LoginRepository,
     private readonly hasher: PasswordHasher,
+    private readonly limiter: LoginAttemptLimiter,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
     private readonly events: EventPublisher,
@@ -62,7 +71,11 @@ export class UpdateProfile {
       if (await this.users.findByEmail(changes.email)) throw emailTaken();
     }
     if (changes.password !== undefined) {
+      // Charged before the comparison, so guesses made at the same time cannot all get through.
+      const attempt = { account: accountKeyOf(user), address: changes.client.address };
+      await this.limiter.acquire(attempt);
       if (!(await this.hasher.verify(changes.currentPassword ?? '', user.passwordHash))) throw wrongCurrentPassword();
+      await this.limiter.release(attempt);
       user.changePasswordHash(await this.hasher.hash(changes.password), now);
     }
     if (changes.username !== undefined) user.rename(changes.username, now);

@@ -4,10 +4,12 @@ import {
   ALICE,
   INVALID_CREDENTIALS,
   INVALID_TOKEN,
+  RATE_LIMITED,
   WRONG_CURRENT_PASSWORD,
   logInAgain,
   loginsEnded,
   newBackend,
+  outcomesOf,
   register,
   registerAlice,
   registerBob,
@@ -145,6 +147,88 @@ describe('DeleteAccount', () => {
       const backend = newBackend();
 
       await expect(backend.deleteAccount.execute(input as never)).rejects.toMatchObject(validationFailure(...details));
+    });
+  });
+
+  describe('when current passwords are guessed', () => {
+    const WRONG_PASSWORD = 'Wrong-password-1';
+
+    it('checks no more than five of twenty wrong current passwords sent at once; the rest are rate limited', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+
+      const outcomes = await outcomesOf(
+        Array.from({ length: 20 }, () =>
+          backend.deleteAccount.execute({ userId: alice.user.id, currentPassword: WRONG_PASSWORD }),
+        ),
+      );
+
+      expect(Object.keys(outcomes).sort()).toEqual(['invalid_current_password', 'rate_limited']);
+      expect(outcomes.invalid_current_password).toBeLessThanOrEqual(5);
+      expect((outcomes.invalid_current_password ?? 0) + (outcomes.rate_limited ?? 0)).toBe(20);
+      await expect(
+        backend.deleteAccount.execute({ userId: alice.user.id, currentPassword: ALICE.password }),
+      ).rejects.toMatchObject(RATE_LIMITED);
+      expect(await backend.ports.users.findById(alice.user.id)).not.toBeNull();
+    });
+
+    it('after four wrong current passwords, takes the right one and removes the account', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      for (let attempt = 0; attempt < 4; attempt += 1) {
+        await expect(
+          backend.deleteAccount.execute({ userId: alice.user.id, currentPassword: WRONG_PASSWORD }),
+        ).rejects.toMatchObject(WRONG_CURRENT_PASSWORD);
+      }
+
+      await backend.deleteAccount.execute({ userId: alice.user.id, currentPassword: ALICE.password });
+
+      expect(await backend.ports.users.findById(alice.user.id)).toBeNull();
+    });
+
+    it('starts the count over when the account logs in', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      const guess = () => backend.deleteAccount.execute({ userId: alice.user.id, currentPassword: WRONG_PASSWORD });
+      for (let attempt = 0; attempt < 4; attempt += 1) await expect(guess()).rejects.toMatchObject(WRONG_CURRENT_PASSWORD);
+
+      await backend.logIn.execute({ username: 'alice', password: ALICE.password });
+
+      // Four more wrong ones are still checked: without the reset the fifth would have locked it.
+      for (let attempt = 0; attempt < 4; attempt += 1) await expect(guess()).rejects.toMatchObject(WRONG_CURRENT_PASSWORD);
+      await backend.deleteAccount.execute({ userId: alice.user.id, currentPassword: ALICE.password });
+      expect(await backend.ports.users.findById(alice.user.id)).toBeNull();
+    });
+
+    it('shares the account\'s count with logins', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        await expect(
+          backend.deleteAccount.execute({ userId: alice.user.id, currentPassword: WRONG_PASSWORD }),
+        ).rejects.toMatchObject(WRONG_CURRENT_PASSWORD);
+      }
+
+      await expect(backend.logIn.execute({ username: 'alice', password: ALICE.password })).rejects.toMatchObject(
+        RATE_LIMITED,
+      );
+    });
+
+    it('counts wrong current passwords against the client address when it is given', async () => {
+      const backend = newBackend({ loginAttempts: { perAddress: 2 } });
+      const alice = await registerAlice(backend);
+      const bob = await registerBob(backend);
+      const client = { address: '198.51.100.30' };
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        await expect(
+          backend.deleteAccount.execute({ userId: alice.user.id, currentPassword: WRONG_PASSWORD, client }),
+        ).rejects.toMatchObject(WRONG_CURRENT_PASSWORD);
+      }
+
+      await expect(
+        backend.deleteAccount.execute({ userId: bob.user.id, currentPassword: bob.password, client }),
+      ).rejects.toMatchObject(RATE_LIMITED);
+      expect(await backend.ports.users.findById(bob.user.id)).not.toBeNull();
     });
   });
 

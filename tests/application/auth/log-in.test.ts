@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { ForbiddenError, RateLimitedError, UnauthenticatedError } from '../../../src/domain/domain-error.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { LoginAttempt, LoginAttemptLimiter } from '../../../src/application/ports/login-attempt-limiter.port.js';
+import { RateLimiterLoginAttemptLimiter } from '../../../src/adapters/throttling/rate-limiter-login-attempt-limiter.js';
+import {
+  ForbiddenError,
+  RateLimitedError,
+  UnauthenticatedError,
+  UnavailableError,
+} from '../../../src/domain/domain-error.js';
 import type { InMemoryChatBackend } from '../../../src/testing.js';
 import {
   ACCOUNT_DISABLED,
@@ -9,12 +16,16 @@ import {
   USER_VIEW_KEYS,
   disableUser,
   newBackend,
+  outcomesOf,
   passwordOfBytes,
   register,
   registerAlice,
   registerBob,
   validationFailure,
 } from '../../support/auth-fixtures.js';
+
+/** `times` copies of one attempt, all started at once. */
+const atOnce = <T>(times: number, attempt: () => Promise<T>): Promise<T>[] => Array.from({ length: times }, attempt);
 
 /** Fails `times` logins with a wrong password, each with the expected invalid-credentials answer. */
 const failLogins = async (
@@ -301,6 +312,202 @@ describe('LogIn', () => {
       await expect(
         backend.logIn.execute({ username: 'alice', password: ALICE.password, client: { address: '198.51.100.7' } }),
       ).rejects.toMatchObject(RATE_LIMITED);
+    });
+  });
+
+  describe('when guesses come all at once', () => {
+    it('compares no more than five of twenty wrong passwords sent at once; the rest are rate limited', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+
+      const outcomes = await outcomesOf(
+        atOnce(20, () => backend.logIn.execute({ username: 'alice', password: 'Wrong-password-1' })),
+      );
+
+      expect(Object.keys(outcomes).sort()).toEqual(['invalid_credentials', 'rate_limited']);
+      expect(outcomes.invalid_credentials).toBeLessThanOrEqual(5);
+      expect((outcomes.invalid_credentials ?? 0) + (outcomes.rate_limited ?? 0)).toBe(20);
+      await expect(backend.logIn.execute({ username: 'alice', password: ALICE.password })).rejects.toMatchObject(
+        RATE_LIMITED,
+      );
+    });
+
+    it('counts guesses at once by username and by email against the same account', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+
+      const outcomes = await outcomesOf([
+        ...atOnce(10, () => backend.logIn.execute({ username: 'ALICE', password: 'Wrong-password-1' })),
+        ...atOnce(10, () => backend.logIn.execute({ username: 'alice@example.com', password: 'Wrong-password-1' })),
+      ]);
+
+      expect(outcomes.invalid_credentials).toBeLessThanOrEqual(5);
+      expect((outcomes.invalid_credentials ?? 0) + (outcomes.rate_limited ?? 0)).toBe(20);
+    });
+
+    it('limits twenty guesses at once at an unknown name the same way', async () => {
+      const backend = newBackend();
+
+      const outcomes = await outcomesOf(
+        atOnce(20, () => backend.logIn.execute({ username: 'nobody', password: 'Wrong-password-1' })),
+      );
+
+      expect(Object.keys(outcomes).sort()).toEqual(['invalid_credentials', 'rate_limited']);
+      expect(outcomes.invalid_credentials).toBeLessThanOrEqual(5);
+      expect((outcomes.invalid_credentials ?? 0) + (outcomes.rate_limited ?? 0)).toBe(20);
+    });
+
+    it('compares no more than the address allowance of guesses sent at once across many accounts', async () => {
+      const backend = newBackend({ loginAttempts: { perAddress: 20 } });
+
+      const outcomes = await outcomesOf(
+        Array.from({ length: 30 }, (_, account) =>
+          backend.logIn.execute({
+            username: `guess_${account}`,
+            password: 'Wrong-password-1',
+            client: { address: '198.51.100.7' },
+          }),
+        ),
+      );
+
+      expect(Object.keys(outcomes).sort()).toEqual(['invalid_credentials', 'rate_limited']);
+      expect(outcomes.invalid_credentials).toBeLessThanOrEqual(20);
+      expect((outcomes.invalid_credentials ?? 0) + (outcomes.rate_limited ?? 0)).toBe(30);
+    });
+
+    it('when the right password is among guesses sent at once, then it logs in and the account starts over', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+
+      const outcomes = await outcomesOf([
+        ...atOnce(4, () => backend.logIn.execute({ username: 'alice', password: 'Wrong-password-1' })),
+        backend.logIn.execute({ username: 'alice', password: ALICE.password }),
+      ]);
+
+      expect(outcomes).toEqual({ invalid_credentials: 4, succeeded: 1 });
+      // The success cleared the four failures: five more are allowed before the lock.
+      await failLogins(backend, 5, 'alice');
+      await expect(backend.logIn.execute({ username: 'alice', password: ALICE.password })).rejects.toMatchObject(
+        RATE_LIMITED,
+      );
+    });
+  });
+
+  describe('when logins succeed', () => {
+    it('does not count them against the account', async () => {
+      const backend = newBackend({ loginAttempts: { perAccount: 2 } });
+      const alice = await registerAlice(backend);
+
+      for (let login = 0; login < 6; login += 1) {
+        const { user } = await backend.logIn.execute({ username: 'alice', password: ALICE.password });
+        expect(user.id).toBe(alice.user.id);
+      }
+      await failLogins(backend, 2, 'alice');
+    });
+
+    it('does not use up the allowance of the address they come from', async () => {
+      const backend = newBackend({ loginAttempts: { perAddress: 3 } });
+      await registerAlice(backend);
+      const office = { address: '203.0.113.50' };
+
+      for (let login = 0; login < 6; login += 1) {
+        await backend.logIn.execute({ username: 'alice', password: ALICE.password, client: office });
+      }
+
+      // Its whole allowance of failures is still there: three, then the lock.
+      await failLogins(backend, 3, 'guess_1', office.address);
+      await expect(
+        backend.logIn.execute({ username: 'alice', password: ALICE.password, client: office }),
+      ).rejects.toMatchObject(RATE_LIMITED);
+    });
+
+    it('does not count the right password of a disabled account as a guess', async () => {
+      const backend = newBackend({ loginAttempts: { perAccount: 2 } });
+      const alice = await registerAlice(backend);
+      await disableUser(backend, alice.user.id);
+
+      for (let attempt = 0; attempt < 4; attempt += 1) {
+        await expect(backend.logIn.execute({ username: 'alice', password: ALICE.password })).rejects.toMatchObject(
+          ACCOUNT_DISABLED,
+        );
+      }
+    });
+  });
+
+  describe('when an attempt is charged', () => {
+    /** The in-memory limiter, recording every call made to it in `steps`. */
+    const recordingLimiter = (steps: Array<{ step: string; attempt?: LoginAttempt }> = []) => {
+      const inner = RateLimiterLoginAttemptLimiter.inMemory();
+      const limiter: LoginAttemptLimiter = {
+        acquire: async (attempt) => {
+          steps.push({ step: 'acquire', attempt });
+          await inner.acquire(attempt);
+        },
+        release: async (attempt) => {
+          steps.push({ step: 'release', attempt });
+          await inner.release(attempt);
+        },
+      };
+      return { limiter, calls: steps };
+    };
+
+    it('charges the attempt before comparing the password, and releases it once the password matches', async () => {
+      const { limiter, calls } = recordingLimiter();
+      const backend = newBackend({ limiter });
+      await registerAlice(backend);
+      const { hasher } = backend.ports;
+      const verify = hasher.verify.bind(hasher);
+      vi.spyOn(hasher, 'verify').mockImplementation((password, hash) => {
+        calls.push({ step: 'verify' });
+        return verify(password, hash);
+      });
+
+      const { user } = await backend.logIn.execute({ username: 'Alice', password: ALICE.password, client: { address: '192.0.2.4' } });
+
+      const attempt = { account: `user:${user.id}`, address: '192.0.2.4' };
+      expect(calls).toEqual([{ step: 'acquire', attempt }, { step: 'verify' }, { step: 'release', attempt }]);
+    });
+
+    it('charges a known account by its id however it was named, and an unknown name as typed, in lower case', async () => {
+      const { limiter, calls } = recordingLimiter();
+      const backend = newBackend({ limiter });
+      const alice = await registerAlice(backend);
+
+      await backend.logIn.execute({ username: 'ALICE@example.com', password: 'Wrong-password-1' }).catch(() => undefined);
+      await backend.logIn.execute({ username: 'NoBody', password: 'Wrong-password-1' }).catch(() => undefined);
+
+      expect(calls).toEqual([
+        { step: 'acquire', attempt: { account: `user:${alice.user.id}`, address: null } },
+        { step: 'acquire', attempt: { account: 'name:nobody', address: null } },
+      ]);
+    });
+
+    it('does the same work for an unknown name as for a wrong password: one charge, one comparison', async () => {
+      const { limiter, calls } = recordingLimiter();
+      const backend = newBackend({ limiter });
+      await registerAlice(backend);
+      const verify = vi.spyOn(backend.ports.hasher, 'verify');
+
+      await backend.logIn.execute({ username: 'alice', password: 'Wrong-password-1' }).catch(() => undefined);
+      const forWrongPassword = { charges: calls.splice(0).length, comparisons: verify.mock.calls.length };
+      verify.mockClear();
+      await backend.logIn.execute({ username: 'nobody', password: 'Wrong-password-1' }).catch(() => undefined);
+      const forUnknownName = { charges: calls.splice(0).length, comparisons: verify.mock.calls.length };
+
+      expect(forWrongPassword).toEqual({ charges: 1, comparisons: 1 });
+      expect(forUnknownName).toEqual(forWrongPassword);
+    });
+
+    it('when the limiter cannot count, then it refuses as unavailable without comparing the password', async () => {
+      const down = new UnavailableError('Login rate limiting is temporarily unavailable');
+      const backend = newBackend({
+        limiter: { acquire: () => Promise.reject(down), release: () => Promise.reject(down) },
+      });
+      await registerAlice(backend);
+      const verify = vi.spyOn(backend.ports.hasher, 'verify');
+
+      await expect(backend.logIn.execute({ username: 'alice', password: ALICE.password })).rejects.toBe(down);
+      expect(verify).not.toHaveBeenCalled();
     });
   });
 

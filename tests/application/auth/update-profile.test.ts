@@ -5,6 +5,7 @@ import {
   EMAIL_TAKEN,
   INVALID_CREDENTIALS,
   INVALID_TOKEN,
+  RATE_LIMITED,
   USER_VIEW_KEYS,
   USERNAME_TAKEN,
   WRONG_CURRENT_PASSWORD,
@@ -12,6 +13,7 @@ import {
   loginsEnded,
   markVerified,
   newBackend,
+  outcomesOf,
   passwordOfBytes,
   registerAlice,
   registerBob,
@@ -19,6 +21,7 @@ import {
 } from '../../support/auth-fixtures.js';
 
 const NEW_PASSWORD = 'Looking-Glass2';
+const WRONG_PASSWORD = 'Wrong-password-1';
 
 describe('UpdateProfile', () => {
   describe('when the username changes', () => {
@@ -310,6 +313,116 @@ describe('UpdateProfile', () => {
       await expect(
         backend.updateProfile.execute({ ...alice.principal, password: NEW_PASSWORD, currentPassword: '' }),
       ).rejects.toMatchObject(validationFailure('current_password: is required'));
+    });
+  });
+
+  describe('when current passwords are guessed', () => {
+    it('checks no more than five of twenty wrong current passwords sent at once; the rest are rate limited', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+
+      const outcomes = await outcomesOf(
+        Array.from({ length: 20 }, () =>
+          backend.updateProfile.execute({ ...alice.principal, password: NEW_PASSWORD, currentPassword: WRONG_PASSWORD }),
+        ),
+      );
+
+      expect(Object.keys(outcomes).sort()).toEqual(['invalid_current_password', 'rate_limited']);
+      expect(outcomes.invalid_current_password).toBeLessThanOrEqual(5);
+      expect((outcomes.invalid_current_password ?? 0) + (outcomes.rate_limited ?? 0)).toBe(20);
+      await expect(
+        backend.updateProfile.execute({ ...alice.principal, password: NEW_PASSWORD, currentPassword: ALICE.password }),
+      ).rejects.toMatchObject(RATE_LIMITED);
+      const stored = await backend.ports.users.findById(alice.user.id);
+      expect(await backend.ports.hasher.verify(ALICE.password, stored?.passwordHash ?? '')).toBe(true);
+    });
+
+    it('when the account is renamed (which needs no password) after five wrong guesses, the count goes on', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        await expect(
+          backend.updateProfile.execute({ ...alice.principal, password: NEW_PASSWORD, currentPassword: WRONG_PASSWORD }),
+        ).rejects.toMatchObject({ code: 'invalid_current_password' });
+      }
+
+      await backend.updateProfile.execute({ ...alice.principal, username: 'renamed_alice' });
+
+      await expect(
+        backend.updateProfile.execute({ ...alice.principal, password: NEW_PASSWORD, currentPassword: WRONG_PASSWORD }),
+      ).rejects.toMatchObject(RATE_LIMITED);
+    });
+
+    it('after four wrong current passwords, takes the right one and starts the count over', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      const change = (currentPassword: string, password: string) =>
+        backend.updateProfile.execute({ ...alice.principal, password, currentPassword });
+      for (let attempt = 0; attempt < 4; attempt += 1) {
+        await expect(change(WRONG_PASSWORD, NEW_PASSWORD)).rejects.toMatchObject(WRONG_CURRENT_PASSWORD);
+      }
+
+      await expect(change(ALICE.password, NEW_PASSWORD)).resolves.toMatchObject({ id: alice.user.id });
+
+      // Five more wrong ones are checked before the lock, not one.
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        await expect(change(WRONG_PASSWORD, ALICE.password)).rejects.toMatchObject(WRONG_CURRENT_PASSWORD);
+      }
+      await expect(change(NEW_PASSWORD, ALICE.password)).rejects.toMatchObject(RATE_LIMITED);
+    });
+
+    it('shares the account\'s count with logins, both ways', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      const bob = await registerBob(backend);
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        await expect(
+          backend.updateProfile.execute({ ...alice.principal, password: NEW_PASSWORD, currentPassword: WRONG_PASSWORD }),
+        ).rejects.toMatchObject(WRONG_CURRENT_PASSWORD);
+        await expect(backend.logIn.execute({ username: 'bob', password: WRONG_PASSWORD })).rejects.toMatchObject(
+          INVALID_CREDENTIALS,
+        );
+      }
+
+      await expect(backend.logIn.execute({ username: 'alice', password: ALICE.password })).rejects.toMatchObject(
+        RATE_LIMITED,
+      );
+      await expect(
+        backend.updateProfile.execute({ ...bob.principal, password: NEW_PASSWORD, currentPassword: bob.password }),
+      ).rejects.toMatchObject(RATE_LIMITED);
+    });
+
+    it('counts wrong current passwords against the client address when it is given', async () => {
+      const backend = newBackend({ loginAttempts: { perAddress: 2 } });
+      const alice = await registerAlice(backend);
+      const bob = await registerBob(backend);
+      const client = { address: '198.51.100.20' };
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        await expect(
+          backend.updateProfile.execute({ ...alice.principal, password: NEW_PASSWORD, currentPassword: WRONG_PASSWORD, client }),
+        ).rejects.toMatchObject(WRONG_CURRENT_PASSWORD);
+      }
+
+      await expect(backend.logIn.execute({ username: 'bob', password: bob.password, client })).rejects.toMatchObject(
+        RATE_LIMITED,
+      );
+      await expect(
+        backend.logIn.execute({ username: 'bob', password: bob.password, client: { address: '198.51.100.21' } }),
+      ).resolves.toBeDefined();
+    });
+
+    it('does not hold changes that need no password to the limit', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        await expect(backend.logIn.execute({ username: 'alice', password: WRONG_PASSWORD })).rejects.toMatchObject(
+          INVALID_CREDENTIALS,
+        );
+      }
+
+      await expect(
+        backend.updateProfile.execute({ ...alice.principal, email: 'alice.l@example.org' }),
+      ).resolves.toMatchObject({ email: 'alice.l@example.org' });
     });
   });
 

@@ -5,6 +5,12 @@ export interface DatabasePoolOptions {
   acquireTimeoutMs: number;
   /** How long opening one connection may take, so an unreachable server fails fast. */
   connectTimeoutMs: number;
+  /**
+   * How long a statement of a serving request may go with no answer at all before its connection
+   * is cut and the request fails as unavailable: a database that stops answering must not hang
+   * requests (see `cutSilentStatements`).
+   */
+  statementTimeoutMs: number;
 }
 
 export type DatabaseOptions =
@@ -27,4 +33,5 @@ export const DEFAULT_POOL: Readonly<DatabasePoolOptions> = {
   max: 10,
   acquireTimeoutMs: 5_000,
   connectTimeoutMs: 3_000,
+  statementTimeoutMs: 15_000,
 };

@@ -66,20 +66,23 @@ const cutSilentStatements =
   (limitMs: number) =>
   (connection: MySqlWire, done: (error: Error | null, connection: MySqlWire) => void): void => {
     const socket = connection.stream;
-    socket.setTimeout(limitMs, () => {
+    // `on`, not `setTimeout`'s callback, which is a one-time listener: the first idle period
+    // would use it up, and a later silent statement would go unnoticed.
+    socket.on('timeout', () => {
       if (connection._command === null || connection._command === undefined) return;
       const error = Object.assign(new Error(`Query inactivity timeout: the database sent nothing for ${limitMs} ms`), {
         code: 'PROTOCOL_SEQUENCE_TIMEOUT',
       });
       socket.destroy(error);
     });
+    socket.setTimeout(limitMs);
     done(null, connection);
   };
 
 export interface MikroOrmOptionsSettings {
   /**
    * Serving requests (MySQL): a connection whose statement gets no answer for
-   * `DB_ACQUIRE_TIMEOUT_MS` is cut (see `cutSilentStatements`). Off for migrations and the admin
+   * `DB_STATEMENT_TIMEOUT_MS` is cut (see `cutSilentStatements`). Off for migrations and the admin
    * scripts, whose statements (an `ALTER TABLE` on a large table) may rightly run silent for long,
    * and must not be cut half-way.
    */
@@ -109,10 +112,7 @@ export const mikroOrmOptions = (database: DatabaseOptions, settings: MikroOrmOpt
         // A connection that failed to open must not be retried for the whole acquire timeout.
         createTimeoutMillis: database.pool.connectTimeoutMs,
         propagateCreateError: true,
-        // The same patience a request is given for a connection applies to a statement's answer
-        // (there is no setting of its own yet): the app's statements are index-bound, so a
-        // statement silent that long means the database is not answering.
-        ...(settings.cutSilentStatements ? { afterCreate: cutSilentStatements(database.pool.acquireTimeoutMs) } : {}),
+        ...(settings.cutSilentStatements ? { afterCreate: cutSilentStatements(database.pool.statementTimeoutMs) } : {}),
       },
       driverOptions: {
         acquireConnectionTimeout: database.pool.acquireTimeoutMs,

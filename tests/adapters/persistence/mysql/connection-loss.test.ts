@@ -23,7 +23,7 @@ describeWithMySql('MySQL: losing the database and getting it back', () => {
       ...database.options,
       host: '127.0.0.1',
       port: proxy.port,
-      pool: { min: 0, max: 4, acquireTimeoutMs: 2_000, connectTimeoutMs: 1_000 },
+      pool: { min: 0, max: 4, acquireTimeoutMs: 2_000, connectTimeoutMs: 1_000, statementTimeoutMs: 2_000 },
     });
   });
 
