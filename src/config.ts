@@ -239,8 +239,9 @@ export const parseConfig = (environment: Environment): AppConfig => {
   if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
     throw new ConfigError(
       secret === ''
-        ? // The hint names the real script: there is no `npm run setup`, only `db:setup`.
-          `JWT_SECRET_KEY is not set: give it a random value of at least ${MIN_SECRET_BYTES} bytes (npm run db:setup writes one)`
+        ? // The hint names what really writes one: the first start or `npm run db:setup`, and only
+          // where no .env exists yet (neither ever edits an existing file).
+          `JWT_SECRET_KEY is not set: give it a random value of at least ${MIN_SECRET_BYTES} bytes (where no .env exists, npm run db:setup writes one)`
         : `JWT_SECRET_KEY is too short: it needs at least ${MIN_SECRET_BYTES} bytes`,
     );
   }

@@ -62,13 +62,15 @@ export const senderField = v.picklist(SENDERS, `must be one of ${SENDERS.join(',
 export const userIdField = v.pipe(requiredString(), v.minLength(1, 'is required'));
 
 /** An integer given as a number or as the digits of a query string. */
-export const integerField = (min: number, max: number, message: string) =>
+export const integerField = (min: number, max: number, message: string, tooLargeMessage = message) =>
   v.pipe(
     v.union([v.number(), v.pipe(v.string(), v.regex(/^\s*\d{1,15}\s*$/), v.transform(Number))], message),
     v.number(),
     v.integer(message),
     v.minValue(min, message),
-    v.maxValue(max, message),
+    v.maxValue(max, tooLargeMessage),
   );
 
-export const pageField = integerField(1, 1_000_000, 'must be a positive integer');
+/** Pages past the end are empty; past a million the offset stops being a sensible number. */
+export const PAGE_MAX = 1_000_000;
+export const pageField = integerField(1, PAGE_MAX, 'must be a positive integer', `must be at most ${PAGE_MAX}`);

@@ -219,6 +219,12 @@ describe('ListSessions', () => {
       ]);
     });
 
+    it('refuses a page past a million, saying where the limit is', async () => {
+      await expectValidationError(backend.listSessions.execute({ userId: alice, page: 1_000_001 }), [
+        'page: must be at most 1000000',
+      ]);
+    });
+
     it('when both page and per_page are wrong, both are reported', async () => {
       await expectValidationError(backend.listSessions.execute({ userId: alice, page: 0, perPage: 0 }), [
         'page: must be a positive integer',

@@ -8,6 +8,7 @@ import {
   TITLE_MAX,
   USERNAME_MAX,
   USERNAME_MIN,
+  PAGE_MAX,
 } from '../../../application/validation/fields.js';
 import { DEFAULT_SESSION_TITLE } from '../../../domain/chat-session.entity.js';
 import { SENDERS } from '../../../domain/message.entity.js';
@@ -453,7 +454,7 @@ const parameters: Readonly<Record<string, JsonObject>> = {
     description: 'The message id; anything that is not a positive integer is 404 `message_not_found`.',
     schema: { type: 'integer', format: 'int64', minimum: 1 },
   },
-  Page: integerParameter('page', 'The page to show, starting at 1.', { minimum: 1, maximum: 1_000_000, default: 1 }),
+  Page: integerParameter('page', 'The page to show, starting at 1.', { minimum: 1, maximum: PAGE_MAX, default: 1 }),
   SessionsPerPage: integerParameter('per_page', `Sessions per page, 1-${SESSIONS_PER_PAGE_MAX}.`, {
     minimum: 1,
     maximum: SESSIONS_PER_PAGE_MAX,
