@@ -4,6 +4,7 @@
  * here, so they cannot drift apart.
  */
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { Container, type ServiceIdentifier } from 'inversify';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
@@ -18,8 +19,9 @@ import { PasswordHasher } from './application/ports/password-hasher.port.js';
 import { TokenIssuer } from './application/ports/token-issuer.port.js';
 import { TransactionRunner } from './application/ports/transaction-runner.port.js';
 import { UserRepository } from './application/ports/user-repository.port.js';
-import { createUseCases, type UseCases } from './application/use-cases.js';
+import { createUseCases, type Ports, type UseCases } from './application/use-cases.js';
 import { InProcessEventBus } from './adapters/events/in-process-event-bus.js';
+import { RecordingEventPublisher } from './adapters/events/recording-event-publisher.js';
 import { createHttpApp } from './adapters/http/http-app.js';
 import type { HttpState } from './adapters/http/http-state.js';
 import { createLogger } from './adapters/logging/create-logger.js';
@@ -28,9 +30,10 @@ import type { Persistence } from './adapters/persistence/persistence.js';
 import { BcryptPasswordHasher } from './adapters/security/bcrypt-password-hasher.js';
 import { JwtTokenIssuer } from './adapters/security/jwt-token-issuer.js';
 import { CryptoIdGenerator } from './adapters/system/crypto-id-generator.js';
+import { ManualClock } from './adapters/system/manual-clock.js';
 import { SystemClock } from './adapters/system/system-clock.js';
 import { RateLimiterLoginAttemptLimiter } from './adapters/throttling/rate-limiter-login-attempt-limiter.js';
-import type { AppConfig, DatabaseConfig } from './config.js';
+import { parseConfig, type AppConfig, type DatabaseConfig } from './config.js';
 import { APP_VERSION } from './version.js';
 
 /** Tokens for what the container holds besides the ports (which carry their own). */
@@ -38,6 +41,8 @@ export const AppConfigToken: ServiceIdentifier<AppConfig> = Symbol.for('chat-bac
 export const LoggerToken: ServiceIdentifier<Logger> = Symbol.for('chat-backend.Logger');
 export const PersistenceToken: ServiceIdentifier<Persistence> = Symbol.for('chat-backend.Persistence');
 export const UseCasesToken: ServiceIdentifier<UseCases> = Symbol.for('chat-backend.UseCases');
+/** Every port with the adapter serving it, as one object (for the harness to reach past the use cases). */
+export const PortsToken: ServiceIdentifier<Ports> = Symbol.for('chat-backend.Ports');
 export const HttpAppToken: ServiceIdentifier<Koa<HttpState>> = Symbol.for('chat-backend.HttpApp');
 /** The in-process bus, for adapters that listen to events (the WebSocket gateway). */
 export const EventBusToken: ServiceIdentifier<InProcessEventBus> = Symbol.for('chat-backend.EventBus');
@@ -94,7 +99,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
       }),
   );
 
-  container.bind(UseCasesToken).toResolvedValue(
+  container.bind(PortsToken).toResolvedValue(
     (
       users: UserRepository,
       logins: LoginRepository,
@@ -107,7 +112,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
       clock: Clock,
       ids: IdGenerator,
       events: EventPublisher,
-    ) => createUseCases({ users, logins, sessions, messages, transactions, hasher, tokens, limiter, clock, ids, events }),
+    ): Ports => ({ users, logins, sessions, messages, transactions, hasher, tokens, limiter, clock, ids, events }),
     [
       UserRepository,
       LoginRepository,
@@ -122,6 +127,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
       EventPublisher,
     ],
   );
+  container.bind(UseCasesToken).toResolvedValue((ports: Ports) => createUseCases(ports), [PortsToken]);
 
   container.bind(HttpAppToken).toResolvedValue(
     (useCases: UseCases, logger: Logger) =>
@@ -138,4 +144,45 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
   );
 
   return container;
+};
+
+export interface InMemoryCompositionOptions {
+  /** Where the manual clock starts; defaults to 2026-01-01T00:00:00.000Z. */
+  readonly now?: Date | string;
+  /** bcrypt cost; 4 keeps tests fast. Production uses 12. */
+  readonly bcryptRounds?: number;
+  readonly accessTokenTtlSeconds?: number;
+  readonly refreshTokenTtlSeconds?: number;
+  /** A fixed signing secret (at least 32 bytes); by default a random one per composition. */
+  readonly tokenSecret?: string;
+  /** Failed logins allowed per account and per address before 429s. */
+  readonly loginAttempts?: { readonly perAccount?: number; readonly perAddress?: number };
+  /** Replaces the failed-login limiter altogether. */
+  readonly limiter?: LoginAttemptLimiter;
+}
+
+/**
+ * The in-memory harness's graph: memory storage, a manual clock and a recording event publisher,
+ * with every other adapter as the server has it (real bcrypt at a low cost, real JWTs).
+ */
+export const createInMemoryComposition = (
+  options: InMemoryCompositionOptions = {},
+): { container: Container; clock: ManualClock; events: RecordingEventPublisher } => {
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET_KEY: options.tokenSecret ?? randomBytes(32).toString('base64url'),
+    BCRYPT_ROUNDS: String(options.bcryptRounds ?? 4),
+    ACCESS_TOKEN_TTL: String(options.accessTokenTtlSeconds ?? 900),
+    REFRESH_TOKEN_TTL: String(options.refreshTokenTtlSeconds ?? 30 * 24 * 3600),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: String(options.loginAttempts?.perAccount ?? 5),
+    LOGIN_MAX_FAILURES_PER_ADDRESS: String(options.loginAttempts?.perAddress ?? 20),
+  });
+  const clock = new ManualClock(options.now);
+  const events = new RecordingEventPublisher();
+  const container = createContainer(config, openMemoryPersistence(), {
+    clock,
+    events,
+    ...(options.limiter ? { limiter: options.limiter } : {}),
+  });
+  return { container, clock, events };
 };
