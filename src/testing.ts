@@ -5,8 +5,8 @@
  * `ManualClock` that only moves when told, so token expiry can be tested without waiting.
  */
 import type { Ports, UseCases } from './application/use-cases.js';
-import type { RecordingEventPublisher } from './adapters/events/recording-event-publisher.js';
-import type { ManualClock } from './adapters/system/manual-clock.js';
+import type { RecordingEventPublisher } from './adapters/events/recording.event-publisher.js';
+import type { ManualClock } from './adapters/system/manual.clock.js';
 import { createInMemoryComposition, PortsToken, UseCasesToken, type InMemoryCompositionOptions } from './container.js';
 
 export type InMemoryChatBackendOptions = InMemoryCompositionOptions;
@@ -25,5 +25,5 @@ export const createInMemoryChatBackend = (options: InMemoryChatBackendOptions = 
   return { ...container.get(UseCasesToken), clock, events, ports: container.get(PortsToken) };
 };
 
-export { ManualClock } from './adapters/system/manual-clock.js';
-export { RecordingEventPublisher } from './adapters/events/recording-event-publisher.js';
+export { ManualClock } from './adapters/system/manual.clock.js';
+export { RecordingEventPublisher } from './adapters/events/recording.event-publisher.js';

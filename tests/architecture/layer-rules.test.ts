@@ -24,7 +24,7 @@ describe('the layer rule (dependencies point inward)', () => {
     ["import bcrypt from 'bcrypt';", 'src/domain/user.entity.ts'],
     ["import { Container } from 'inversify';", 'src/application/use-cases.ts'],
     ["import { createServer } from 'node:http';", 'src/domain/message.entity.ts'],
-    ["import { JwtTokenIssuer } from '../../adapters/security/jwt-token-issuer.js';", 'src/application/auth/log-in.use-case.ts'],
+    ["import { JwtTokenIssuer } from '../../adapters/security/jwt.token-issuer.js';", 'src/application/auth/log-in.use-case.ts'],
     ["import { loadConfig } from '../config.js';", 'src/application/use-cases.ts'],
     ["import * as v from 'valibot';", 'src/domain/chat-session.entity.ts'],
     ["import { validate } from '../application/validation/validate.js';", 'src/domain/user.entity.ts'],

@@ -3,7 +3,7 @@ import { MemoryChatSessionRepository } from '../../src/adapters/persistence/memo
 import { MemoryDatabase } from '../../src/adapters/persistence/memory/memory-database.js';
 import { MemoryLoginRepository } from '../../src/adapters/persistence/memory/memory-login.repository.js';
 import { MemoryMessageRepository } from '../../src/adapters/persistence/memory/memory-message.repository.js';
-import { MemoryTransactionRunner } from '../../src/adapters/persistence/memory/memory-transaction-runner.js';
+import { MemoryTransactionRunner } from '../../src/adapters/persistence/memory/memory.transaction-runner.js';
 import { MemoryUserRepository } from '../../src/adapters/persistence/memory/memory-user.repository.js';
 import { aSession, aUser } from '../support/builders.js';
 import { describeRepositoryContract } from './repository-contract.js';

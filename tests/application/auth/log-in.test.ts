@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { LoginAttempt, LoginAttemptLimiter } from '../../../src/application/ports/login-attempt-limiter.port.js';
-import { RateLimiterLoginAttemptLimiter } from '../../../src/adapters/throttling/rate-limiter-login-attempt-limiter.js';
+import { RateLimiterLoginAttemptLimiter } from '../../../src/adapters/throttling/rate-limiter.login-attempt-limiter.js';
 import {
   ForbiddenError,
   RateLimitedError,

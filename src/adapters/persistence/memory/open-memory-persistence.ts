@@ -3,7 +3,7 @@ import { MemoryChatSessionRepository } from './memory-chat-session.repository.js
 import { MemoryDatabase } from './memory-database.js';
 import { MemoryLoginRepository } from './memory-login.repository.js';
 import { MemoryMessageRepository } from './memory-message.repository.js';
-import { MemoryTransactionRunner } from './memory-transaction-runner.js';
+import { MemoryTransactionRunner } from './memory.transaction-runner.js';
 import { MemoryUserRepository } from './memory-user.repository.js';
 
 /** Storage that lives as long as the process: the test harness, and demos that keep nothing. */

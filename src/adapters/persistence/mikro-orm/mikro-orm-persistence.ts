@@ -9,7 +9,7 @@ import { MikroOrmChatSessionRepository } from './mikro-orm-chat-session.reposito
 import { MikroOrmLoginRepository } from './mikro-orm-login.repository.js';
 import { MikroOrmMessageRepository } from './mikro-orm-message.repository.js';
 import { mikroOrmOptions } from './mikro-orm-options.js';
-import { MikroOrmTransactionRunner } from './mikro-orm-transaction-runner.js';
+import { MikroOrmTransactionRunner } from './mikro-orm.transaction-runner.js';
 import { MikroOrmUserRepository } from './mikro-orm-user.repository.js';
 import { translateDriverError } from './translate-driver-error.js';
 

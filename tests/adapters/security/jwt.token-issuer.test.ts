@@ -5,9 +5,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { IdGenerator } from '../../../src/application/ports/id-generator.port.js';
 import type { TokenType } from '../../../src/application/ports/token-issuer.port.js';
-import { JwtTokenIssuer, type JwtTokenIssuerOptions } from '../../../src/adapters/security/jwt-token-issuer.js';
-import { CryptoIdGenerator } from '../../../src/adapters/system/crypto-id-generator.js';
-import { ManualClock } from '../../../src/adapters/system/manual-clock.js';
+import { JwtTokenIssuer, type JwtTokenIssuerOptions } from '../../../src/adapters/security/jwt.token-issuer.js';
+import { CryptoIdGenerator } from '../../../src/adapters/system/crypto.id-generator.js';
+import { ManualClock } from '../../../src/adapters/system/manual.clock.js';
 import { UnauthenticatedError } from '../../../src/domain/domain-error.js';
 
 const SECRET = 'test-secret-that-is-at-least-32-bytes-long!';

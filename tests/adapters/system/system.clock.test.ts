@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { SystemClock } from '../../../src/adapters/system/system-clock.js';
+import { SystemClock } from '../../../src/adapters/system/system.clock.js';
 
 describe('SystemClock', () => {
   it('tells the current time', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
 import type { DomainEvent } from '../../../src/application/ports/event-publisher.port.js';
-import { InProcessEventBus } from '../../../src/adapters/events/in-process-event-bus.js';
+import { InProcessEventBus } from '../../../src/adapters/events/in-process.event-bus.js';
 
 const sessionDeleted = (sessionId: number): DomainEvent => ({ type: 'session.deleted', userId: 'user-1', sessionId });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { CryptoIdGenerator } from '../../../src/adapters/system/crypto-id-generator.js';
+import { CryptoIdGenerator } from '../../../src/adapters/system/crypto.id-generator.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

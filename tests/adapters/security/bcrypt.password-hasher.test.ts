@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { BcryptPasswordHasher } from '../../../src/adapters/security/bcrypt-password-hasher.js';
+import { BcryptPasswordHasher } from '../../../src/adapters/security/bcrypt.password-hasher.js';
 
 // The lowest cost bcrypt allows, so the suite stays fast; production uses 12.
 const hasher = new BcryptPasswordHasher(4);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ManualClock } from '../../../src/adapters/system/manual-clock.js';
+import { ManualClock } from '../../../src/adapters/system/manual.clock.js';
 
 describe('ManualClock', () => {
   it('starts at 2026-01-01T00:00:00.000Z by default', () => {

@@ -2,7 +2,7 @@ import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexib
 import { describe, expect, it } from 'vitest';
 
 import type { LoginAttempt } from '../../../src/application/ports/login-attempt-limiter.port.js';
-import { RateLimiterLoginAttemptLimiter } from '../../../src/adapters/throttling/rate-limiter-login-attempt-limiter.js';
+import { RateLimiterLoginAttemptLimiter } from '../../../src/adapters/throttling/rate-limiter.login-attempt-limiter.js';
 import { RateLimitedError, UnavailableError } from '../../../src/domain/domain-error.js';
 
 const ALICE: LoginAttempt = { account: 'alice', address: '203.0.113.7' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { DomainEvent } from '../../../src/application/ports/event-publisher.port.js';
-import { RecordingEventPublisher } from '../../../src/adapters/events/recording-event-publisher.js';
+import { RecordingEventPublisher } from '../../../src/adapters/events/recording.event-publisher.js';
 
 const sessionDeleted = (sessionId: number): DomainEvent => ({ type: 'session.deleted', userId: 'user-1', sessionId });
 
