@@ -1,7 +1,8 @@
 /**
  * The server: configuration → container → database (migrated) → HTTP → graceful shutdown.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import { createHttpServer } from './adapters/http/http-server.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createContainer, HttpAppToken, LoggerToken, openPersistence } from './container.js';
 
@@ -35,7 +36,7 @@ const main = async (): Promise<void> => {
   if (wroteEnvFile) logger.info({ file: wroteEnvFile }, 'wrote a new .env with generated secrets');
   const app = container.get(HttpAppToken);
 
-  const server: Server = createServer(app.callback());
+  const server: Server = createHttpServer(app);
   // Responses still being written at shutdown close their connection when done, so keep-alive
   // clients cannot hold the server open.
   const inFlight = new Set<ServerResponse>();

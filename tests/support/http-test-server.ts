@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { createHttpServer } from '../../src/adapters/http/http-server.js';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,7 +122,7 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
 
     const container = createContainer(config, persistence, options.overrides);
     const app = container.get(HttpAppToken);
-    const server = createServer(app.callback());
+    const server = createHttpServer(app);
     // Keep-alive sockets would hold `server.close` open; they are ended on close.
     const sockets = new Set<Socket>();
     server.on('connection', (socket) => {
