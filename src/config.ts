@@ -197,7 +197,9 @@ export const parseDatabaseConfig = (env: Environment): DatabaseOptions => {
 /** Reads `.env` (when present) under the real environment: a variable already set wins. */
 export const readEnvironment = (env: Environment, envFile: string): Environment => {
   if (!existsSync(envFile)) return env;
-  return { ...dotenv.parse(readFileSync(envFile)), ...env };
+  // An empty variable counts as unset here too, so it does not hide the file's value.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  return { ...dotenv.parse(readFileSync(envFile)), ...set };
 };
 
 /** The database the process environment (and `.env` in the working directory) names. */

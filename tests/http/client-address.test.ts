@@ -26,17 +26,16 @@ describe('the client address behind a trusted proxy (memory)', () => {
       headers: { 'X-Forwarded-For': forwardedFor },
     });
 
-  it('when a client rotates forged addresses in front of the real one, its failures still count against the real one', async () => {
+  it('when a client rotates forged addresses in front of the real one, its failures count against the real one alone', async () => {
     const statuses: number[] = [];
-    for (let attempt = 0; attempt < 4; attempt += 1) {
-      const response = await failedLogin(`10.9.${attempt}.1, 203.0.113.7`, `nobody_${attempt}`);
-      statuses.push(response.status);
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      statuses.push((await failedLogin(`10.9.${attempt}.1, 203.0.113.7`, `nobody_${attempt}`)).status);
     }
+    // Another real address behind the same proxy (same socket peer) still has its own allowance,
+    // so the address really is read from the proxy's hop, not from the connection.
+    statuses.push((await failedLogin('10.9.9.9, 198.51.100.20', 'someone_else')).status);
+    statuses.push((await failedLogin('10.9.3.1, 203.0.113.7', 'nobody_3')).status);
 
-    expect(statuses).toEqual([401, 401, 401, 429]);
-  });
-
-  it('when the real address differs, its allowance is its own', async () => {
-    expect((await failedLogin('203.0.113.7, 198.51.100.20', 'someone_else')).status).toBe(401);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
   });
 });

@@ -53,6 +53,7 @@ describeOverDatabases('security headers', (database) => {
       for (const [name, response] of await apiAnswers()) {
         expect(response.headers.get('x-content-type-options'), name).toBe('nosniff');
         expect(response.headers.get('content-security-policy'), name).toBe(API_CSP);
+        expect(response.headers.get('x-frame-options'), name).toBe('DENY');
       }
     });
 

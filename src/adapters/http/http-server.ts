@@ -25,6 +25,7 @@ const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void =
       'Content-Type: application/json; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'X-Content-Type-Options: nosniff\r\n' +
+      "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n" +
       'Connection: close\r\n\r\n' +
       body,
   );

@@ -13,7 +13,7 @@ import { toMessageView, type MessageView } from '../views/message.view.js';
 import type { Sender } from '../../domain/message.entity.js';
 
 const schema = v.object(
-  { userId: userIdField, text: textField, sender: v.optional(senderField, 'user') },
+  { userId: userIdField, text: textField, sender: v.nullish(senderField, 'user') },
   'must be an object',
 );
 
@@ -21,8 +21,8 @@ export interface SendMessageInput {
   userId: string;
   sessionId: number | string;
   text: string;
-  /** Defaults to `user`. */
-  sender?: Sender;
+  /** Defaults to `user`, as does null. */
+  sender?: Sender | null;
 }
 
 /** Adds a message to one of the caller's sessions and makes that session the most recent. */

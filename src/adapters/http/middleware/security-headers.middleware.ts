@@ -13,6 +13,8 @@ export const securityHeaders = (): Middleware => {
   const apiHeaders = helmet({
     contentSecurityPolicy: false,
     crossOriginResourcePolicy: { policy: 'same-site' },
+    // Agrees with the CSP's frame-ancestors 'none' for browsers that only read the old header.
+    frameguard: { action: 'deny' },
   });
   const docsHeaders = helmet({ contentSecurityPolicy: false });
   return async (ctx, next) => {

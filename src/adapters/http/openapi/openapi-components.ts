@@ -418,17 +418,20 @@ const responses: Readonly<Record<string, JsonObject>> = {
     unsupported_media_type: error('Request body must be JSON', 'unsupported_media_type'),
   }),
   TooManyRequests: errorResponse(
-    'Too many failed logins for this account or from this address.',
+    'Too many failed password checks (logins, or `current_password` on the profile) for this account or from this address.',
     { rate_limited: error('Too many attempts, try again later', 'rate_limited') },
     { 'Retry-After': componentRef('headers', 'RetryAfter') },
   ),
   InternalError: errorResponse('A bug; the body says nothing more and the server log holds the rest.', {
     internal: error('Internal server error', 'internal'),
   }),
-  Unavailable: errorResponse('The database does not answer.', {
-    unavailable: error('Service temporarily unavailable', 'unavailable'),
-    not_ready: error('Database unavailable', 'unavailable'),
-  }),
+  Unavailable: errorResponse(
+    'The database does not answer.',
+    {
+      unavailable: error('Database unavailable', 'unavailable'),
+    },
+    { 'Retry-After': componentRef('headers', 'RetryAfter') },
+  ),
 };
 
 const integerParameter = (name: string, description: string, schema: JsonObject): JsonObject => ({

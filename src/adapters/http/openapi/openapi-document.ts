@@ -160,24 +160,25 @@ const authPaths: Record<string, OpenApiPathItem> = {
       tags: ['Auth'],
       summary: 'Change username, email or password',
       description:
-        'A new `password` needs `current_password` (400 without it, 401 `invalid_current_password` when wrong) and ends every other login of the account.',
+        'A new `password` needs `current_password` (400 without it, 401 `invalid_current_password` when wrong) and ends every other login of the account. Wrong current passwords count against the same limit as failed logins (429).',
       security: ACCESS_TOKEN,
       requestBody: body('UpdateProfileRequest'),
       responses: {
         '200': json('The account as changed.', 'UserResult'),
-        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 409),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 409, 429),
       },
     },
     delete: {
       operationId: 'deleteAccount',
       tags: ['Auth'],
       summary: 'Delete the account',
-      description: 'Deletes the account with its logins, sessions and messages, for good.',
+      description:
+        'Deletes the account with its logins, sessions and messages, for good. Wrong current passwords count against the same limit as failed logins (429).',
       security: ACCESS_TOKEN,
       requestBody: body('DeleteAccountRequest'),
       responses: {
         '200': json('The account is gone.', 'Notice'),
-        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 429),
       },
     },
   },
@@ -392,6 +393,8 @@ A chat backend: accounts with JWT logins, chat sessions and their messages, and 
 - Bodies are limited to 1 MiB (configurable): larger is 413, not JSON is 415, malformed JSON is 400.
 - An unknown path is 404 \`route_not_found\`; a known path with a method it does not have is 405
   \`method_not_allowed\` with an \`Allow\` header.
+- A request the HTTP parser cannot read is 400 \`bad_request\` (431 \`headers_too_large\` when its request
+  line and headers pass 16 KB), still in this shape.
 - A resource the caller does not own is 404, exactly as if it did not exist.
 - Every response carries \`X-Request-Id\` (the caller's own, echoed, or a new one) for tracing in the logs.
 

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { ValidationError } from '../../../domain/domain-error.js';
 import type { Sender } from '../../../domain/message.entity.js';
 import type { UseCases } from '../../../application/use-cases.js';
 import type { HttpState } from '../http-state.js';
@@ -75,8 +76,13 @@ export const createChatRouter = (useCases: UseCases): Router<HttpState> => {
   router.get('/sessions/:id/messages', async (ctx) => {
     const userId = principalOf(ctx).userId;
     const sessionId = ctx.params.id ?? '';
-    // A cursor in the query asks for a keyset slice; otherwise the list is paged by position.
-    if ('before_id' in ctx.query || 'after_id' in ctx.query) {
+    // A cursor (or a keyset `limit`) asks for a keyset slice; `page`/`per_page` for a page by
+    // position. Both at once would silently ignore half of what was asked.
+    const keyset = ['before_id', 'after_id', 'limit'].some((name) => name in ctx.query);
+    if (keyset && ('page' in ctx.query || 'per_page' in ctx.query)) {
+      throw new ValidationError(['page: cannot be combined with before_id, after_id or limit']);
+    }
+    if (keyset) {
       const slice = await useCases.scrollMessages.execute({
         userId,
         sessionId,
