@@ -1,21 +1,58 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sessionNotFound } from '../../../../src/domain/domain-error.js';
-import { Message } from '../../../../src/domain/message.entity.js';
-import { aSession, aUser } from '../../../support/builders.js';
+import { MESSAGES_PER_PAGE_MAX } from '../../../../src/application/chat/message-page.js';
+import type { UseCases } from '../../../../src/application/use-cases.js';
+import type { MessageView } from '../../../../src/application/views/message.view.js';
 import { createMySqlTestDatabase, describeWithMySql, type MySqlTestDatabase } from '../../../support/mysql-test-database.js';
 import { type MikroOrmFixture, openMikroOrmFixture } from '../../../support/open-mikro-orm-fixture.js';
+import { realUseCasesOver, type RealUseCases } from '../../../support/real-use-cases.js';
 
 const SENDS = 500;
 
-describeWithMySql('MySQL: concurrent sends to one session', () => {
+/** One line per rejected send (with the driver's code, e.g. ER_LOCK_DEADLOCK), not a dump of 500 errors. */
+const describeFailure = (reason: unknown): string => {
+  if (!(reason instanceof Error)) return String(reason);
+  const cause = reason.cause as { code?: unknown } | undefined;
+  return `${reason.name}: ${reason.message}${typeof cause?.code === 'string' ? ` (${cause.code})` : ''}`;
+};
+
+/** Every message of the session by position, page after page, as `GET .../messages?page=` reads it. */
+const listEveryMessage = async (useCases: UseCases, userId: string, sessionId: number) => {
+  const items: MessageView[] = [];
+  const totals: number[] = [];
+  for (let page = 1; ; page += 1) {
+    const found = await useCases.listMessages.execute({ userId, sessionId, page, perPage: MESSAGES_PER_PAGE_MAX });
+    items.push(...found.items);
+    totals.push(found.pagination.total);
+    if (!found.pagination.hasNext) return { items, totals };
+  }
+};
+
+/**
+ * Every message of the session by id, as `GET .../messages?before_id=` reads it: the latest slice
+ * first, then slice after slice back to the oldest.
+ */
+const scrollEveryMessage = async (useCases: UseCases, userId: string, sessionId: number) => {
+  let items: MessageView[] = [];
+  for (let beforeId: number | null = null; ; ) {
+    const slice = await useCases.scrollMessages.execute({ userId, sessionId, beforeId, limit: MESSAGES_PER_PAGE_MAX });
+    items = [...slice.items, ...items];
+    const oldest = slice.items[0];
+    if (!slice.hasMore || !oldest) return items;
+    beforeId = oldest.id;
+  }
+};
+
+describeWithMySql('MySQL: concurrent sends to one session, through the real SendMessage', () => {
   let database: MySqlTestDatabase;
   let storage: MikroOrmFixture;
+  let app: RealUseCases;
 
   beforeAll(async () => {
     // 500 transactions queue for 10 connections and then for the session's row lock; the wait for a
     // connection is long here because this test is about correctness, not about pool sizing.
     database = await createMySqlTestDatabase({ max: 10, acquireTimeoutMs: 120_000 });
     storage = await openMikroOrmFixture(database.options);
+    app = realUseCasesOver(storage);
   });
 
   afterAll(async () => {
@@ -23,45 +60,49 @@ describeWithMySql('MySQL: concurrent sends to one session', () => {
     await database?.drop();
   });
 
-  it(`when ${SENDS} messages are sent at once the way SendMessage does, each is stored once, ids rise, and the count is ${SENDS}`, async () => {
-    const owner = aUser();
-    await storage.users.add(owner);
-    const session = aSession({ userId: owner.id });
-    await storage.sessions.add(session);
-    const started = Date.now();
+  it(`when ${SENDS} messages are sent at once, every send is acknowledged, each is stored once, ids rise, and the count is ${SENDS}`, async () => {
+    const { useCases, events } = app;
+    const { user } = await useCases.registerUser.execute({
+      username: 'sender',
+      email: 'sender@example.com',
+      password: 'Sender-Passw0rd',
+    });
+    const session = await useCases.createSession.execute({ userId: user.id, title: 'Busy' });
+    const texts = Array.from({ length: SENDS }, (_, index) => `message ${index}`);
 
-    // The use case's own sequence: lock the session row first (the message insert's foreign-key
-    // check would otherwise take a shared lock that the session update then has to upgrade, and
-    // concurrent senders deadlock), insert, record, save.
-    const send = (index: number) =>
-      storage.transactions.run(async () => {
-        const locked = await storage.sessions.findOwned(session.id, owner.id, { lock: true });
-        if (!locked) throw sessionNotFound();
-        const message = Message.create({ sessionId: session.id, text: `message ${index}`, sender: 'user', now: new Date(started + index) });
-        await storage.messages.add(message);
-        locked.recordMessage(message.createdAt);
-        await storage.sessions.save(locked);
-        return message.id;
-      });
+    // The use case itself, 500 times at once: if SendMessage took the session's row lock after the
+    // insert (or not at all), concurrent senders would deadlock and some of these would reject.
+    const outcomes = await Promise.allSettled(
+      texts.map((text) => useCases.sendMessage.execute({ userId: user.id, sessionId: session.id, text })),
+    );
 
-    const outcomes = await Promise.allSettled(Array.from({ length: SENDS }, (_, index) => send(index)));
-
-    const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [describeFailure(outcome.reason)] : []));
     expect(failures).toEqual([]);
     const acknowledged = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-    expect(new Set(acknowledged).size).toBe(SENDS);
+    expect(acknowledged).toHaveLength(SENDS);
+    const acknowledgedIds = acknowledged.map((message) => message.id).sort((a, b) => a - b);
+    expect(new Set(acknowledgedIds).size).toBe(SENDS);
 
-    const page = await storage.messages.pageOfSession(session.id, owner.id, { offset: 0, limit: SENDS + 10 });
-    const ids = page?.items.map((item) => item.id) ?? [];
-    expect(page?.total).toBe(SENDS);
-    expect(ids).toHaveLength(SENDS);
-    expect(new Set(ids).size).toBe(SENDS);
-    for (let i = 1; i < ids.length; i += 1) expect(ids[i]).toBeGreaterThan(ids[i - 1] ?? Infinity);
-    expect([...ids].sort((a, b) => a - b)).toEqual([...acknowledged].sort((a, b) => a - b));
-    // Every text exactly once: no send was lost or stored twice.
-    expect(new Set(page?.items.map((item) => item.text)).size).toBe(SENDS);
+    // Read back through the use cases the routes call: by position, then by id.
+    const listed = await listEveryMessage(useCases, user.id, session.id);
+    for (const total of listed.totals) expect(total).toBe(SENDS);
+    const scrolled = await scrollEveryMessage(useCases, user.id, session.id);
 
-    const view = await storage.sessions.findViewOwned(session.id, owner.id);
-    expect(view?.messageCount).toBe(SENDS);
+    for (const messages of [listed.items, scrolled]) {
+      const ids = messages.map((message) => message.id);
+      expect(ids).toHaveLength(SENDS);
+      for (let i = 1; i < ids.length; i += 1) expect(ids[i]).toBeGreaterThan(ids[i - 1] ?? Infinity);
+      // Exactly the acknowledged messages: none lost, none stored twice, none extra.
+      expect(ids).toEqual(acknowledgedIds);
+      expect([...messages.map((message) => message.text)].sort()).toEqual([...texts].sort());
+    }
+
+    const view = await useCases.getSession.execute({ userId: user.id, sessionId: session.id, perPage: 1 });
+    expect(view.session.messageCount).toBe(SENDS);
+    expect(view.messages.pagination.total).toBe(SENDS);
+
+    // And each committed message was announced once.
+    const announced = events.events.flatMap((event) => (event.type === 'message.created' ? [event.message.id] : []));
+    expect(announced.sort((a, b) => a - b)).toEqual(acknowledgedIds);
   });
 });
