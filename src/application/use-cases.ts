@@ -79,7 +79,7 @@ export const createUseCases = (p: Ports): UseCases => {
     refreshLogin: new RefreshLogin(p.logins, p.users, p.tokens, p.clock, p.events),
     logOut: new LogOut(p.logins, p.clock, p.events),
     logOutEverywhere: new LogOutEverywhere(p.logins, p.clock, p.events),
-    authenticate: new Authenticate(p.tokens, p.logins, p.users, p.clock),
+    authenticate: new Authenticate(p.tokens, p.logins, p.clock),
     getProfile: new GetProfile(p.users),
     updateProfile: new UpdateProfile(p.users, p.logins, p.hasher, p.limiter, p.clock, p.transactions, p.events),
     deleteAccount: new DeleteAccount(p.users, p.logins, p.hasher, p.limiter, p.clock, p.transactions, p.events),

@@ -306,6 +306,68 @@ export function describeRepositoryContract(target: RepositoryTarget): void {
         for (const loser of losers) expect(loser.reason).toMatchObject({ code: 'email_taken' });
       });
 
+      describe('the view of a user', () => {
+        const expectedUserView = (user: User) => ({
+          id: user.id,
+          username: user.username,
+          email: user.email,
+          isActive: user.isActive,
+          isVerified: user.isVerified,
+          createdAt: user.createdAt,
+          updatedAt: user.updatedAt,
+        });
+
+        it('when a user is viewed by id, the view is a plain object of every stored field but the hash', async () => {
+          const inactive = await givenUser({
+            username: 'u'.repeat(80),
+            email: `${'e'.repeat(108)}@example.com`,
+            isActive: false,
+            isVerified: true,
+            createdAt: at(1),
+            updatedAt: at(2 * DAY + 123),
+          });
+          const active = await givenUser({ isActive: true, isVerified: false });
+
+          for (const user of [inactive, active]) {
+            const view = must(await users.findViewById(user.id));
+
+            // Strict: a plain object (no entity), real Dates and booleans, and no other key.
+            expect(view).toStrictEqual(expectedUserView(user));
+            expect(Object.keys(view).sort()).toEqual(
+              ['createdAt', 'email', 'id', 'isActive', 'isVerified', 'updatedAt', 'username'],
+            );
+            expect(JSON.stringify(view)).not.toContain(user.passwordHash);
+          }
+        });
+
+        it('when a user is saved, the view shows the saved state', async () => {
+          const user = await givenUser({ isVerified: true });
+
+          user.rename('viewed_renamed', at(DAY));
+          user.changeEmail('viewed.new@example.com', at(DAY + 1));
+          user.deactivate(at(DAY + 2));
+          await users.save(user);
+
+          expect(await users.findViewById(user.id)).toStrictEqual(expectedUserView(user));
+        });
+
+        it('when a returned view is changed, the stored user is unchanged', async () => {
+          const user = await givenUser();
+          const view = must(await users.findViewById(user.id));
+
+          view.createdAt.setTime(0);
+          view.updatedAt.setTime(0);
+
+          expect(await users.findViewById(user.id)).toStrictEqual(expectedUserView(user));
+        });
+
+        it('when no user has the id, there is no view', async () => {
+          await givenUser();
+
+          expect(await users.findViewById(randomUUID())).toBeNull();
+        });
+      });
+
       it('when an unknown user is deleted, nothing happens', async () => {
         const user = await givenUser();
 
@@ -330,8 +392,10 @@ export function describeRepositoryContract(target: RepositoryTarget): void {
         await users.delete(doomed.id);
 
         expect(await users.findById(doomed.id)).toBeNull();
+        expect(await users.findViewById(doomed.id)).toBeNull();
         expect(await users.findByUsername(doomed.username)).toBeNull();
         expect(await logins.findById(doomedLogin.id)).toBeNull();
+        expect(await logins.findLiveOwner(doomedLogin.id, at(HOUR))).toBeNull();
         expect(await sessions.findOwned(doomedSession.id, doomed.id)).toBeNull();
         expect(await sessions.findViewOwned(otherDoomedSession.id, doomed.id)).toBeNull();
         expect(await sessions.listViewsOfOwner(doomed.id, { offset: 0, limit: 10 })).toEqual({ items: [], total: 0 });
@@ -341,6 +405,7 @@ export function describeRepositoryContract(target: RepositoryTarget): void {
 
         expect(await users.findById(survivor.id)).not.toBeNull();
         expect(await logins.findById(survivorLogin.id)).not.toBeNull();
+        expect(await logins.findLiveOwner(survivorLogin.id, at(HOUR))).toStrictEqual({ userId: survivor.id, isActive: true });
         expect(await sessions.findViewOwned(survivorSession.id, survivor.id)).not.toBeNull();
         const page = must(await messages.pageOfSession(survivorSession.id, survivor.id, { offset: 0, limit: 10 }));
         expect(idsOf(page.items)).toEqual(idsOf(survivorMessages));
@@ -441,6 +506,75 @@ export function describeRepositoryContract(target: RepositoryTarget): void {
         found.revoke(at(HOUR));
 
         expect(loginState(must(await logins.findById(login.id)))).toEqual(original);
+      });
+
+      describe('the live owner of a login', () => {
+        it('when the login is live, its owner is found, and each login names its own owner', async () => {
+          const owner = await givenUser();
+          const other = await givenUser();
+          const login = await givenLogin(owner, { expiresAt: at(30 * DAY) });
+          const othersLogin = await givenLogin(other, { expiresAt: at(30 * DAY) });
+
+          expect(await logins.findLiveOwner(login.id, at(DAY))).toStrictEqual({ userId: owner.id, isActive: true });
+          expect(await logins.findLiveOwner(othersLogin.id, at(DAY))).toStrictEqual({ userId: other.id, isActive: true });
+        });
+
+        it('when the login expires, it is live up to the millisecond before its expiry and over from that instant on, as Login.isLive says', async () => {
+          const owner = await givenUser();
+          const expiresAt = at(30 * DAY + 9);
+          const login = await givenLogin(owner, { expiresAt });
+
+          for (const now of [at(30 * DAY + 8), expiresAt, at(30 * DAY + 10), at(60 * DAY)]) {
+            const found = await logins.findLiveOwner(login.id, now);
+            expect(found !== null).toBe(login.isLive(now));
+          }
+          expect(await logins.findLiveOwner(login.id, at(30 * DAY + 8))).toStrictEqual({ userId: owner.id, isActive: true });
+          expect(await logins.findLiveOwner(login.id, expiresAt)).toBeNull();
+          expect(await logins.findLiveOwner(login.id, at(30 * DAY + 10))).toBeNull();
+        });
+
+        it('when the login is revoked, at any time, it has no live owner', async () => {
+          const owner = await givenUser();
+          const revokedEarlier = await givenLogin(owner, { revokedAt: at(HOUR) });
+          const revokedLater = await givenLogin(owner, { revokedAt: at(2 * DAY) });
+          const loggedOut = await givenLogin(owner);
+          loggedOut.revoke(at(HOUR));
+          expect(await logins.saveRevocation(loggedOut)).toBe(true);
+
+          for (const login of [revokedEarlier, revokedLater, loggedOut]) {
+            expect(await logins.findLiveOwner(login.id, at(DAY))).toBeNull();
+          }
+        });
+
+        it('when the owner is deactivated, the owner is still found, as inactive', async () => {
+          const inactive = await givenUser({ isActive: false });
+          const deactivated = await givenUser();
+          const inactivesLogin = await givenLogin(inactive);
+          const deactivatedsLogin = await givenLogin(deactivated);
+          deactivated.deactivate(at(HOUR));
+          await users.save(deactivated);
+
+          expect(await logins.findLiveOwner(inactivesLogin.id, at(DAY))).toStrictEqual({ userId: inactive.id, isActive: false });
+          expect(await logins.findLiveOwner(deactivatedsLogin.id, at(DAY))).toStrictEqual({
+            userId: deactivated.id,
+            isActive: false,
+          });
+        });
+
+        it('when the owner is deleted, the login has no live owner', async () => {
+          const owner = await givenUser();
+          const login = await givenLogin(owner);
+
+          await users.delete(owner.id);
+
+          expect(await logins.findLiveOwner(login.id, at(DAY))).toBeNull();
+        });
+
+        it('when no login has the id, there is no owner', async () => {
+          await givenLogin(await givenUser());
+
+          expect(await logins.findLiveOwner(randomUUID(), at(DAY))).toBeNull();
+        });
       });
 
       describe('rotation', () => {

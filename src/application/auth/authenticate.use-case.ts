@@ -3,7 +3,6 @@ import { invalidToken } from '../../domain/domain-error.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { LoginRepository } from '../ports/login-repository.port.js';
 import type { TokenIssuer } from '../ports/token-issuer.port.js';
-import type { UserRepository } from '../ports/user-repository.port.js';
 import { validate } from '../validation/validate.js';
 import type { Principal } from './principal.js';
 
@@ -19,13 +18,13 @@ export interface AuthenticateInput {
 /**
  * Turns an access token into the caller it stands for. A valid signature is not enough: the
  * token's login must still be live (logout ends it at once) and its user must exist and be active.
- * Every driving adapter (HTTP, WebSocket) goes through here.
+ * Every driving adapter (HTTP, WebSocket) goes through here, on every request: so it checks all
+ * of that with one read of the login and its owner, and loads no entity.
  */
 export class Authenticate {
   constructor(
     private readonly tokens: TokenIssuer,
     private readonly logins: LoginRepository,
-    private readonly users: UserRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -37,10 +36,9 @@ export class Authenticate {
       throw invalidToken();
     }
     const claims = this.tokens.verify('access', accessToken);
-    const login = await this.logins.findById(claims.loginId);
-    if (!login || login.userId !== claims.userId || !login.isLive(this.clock.now())) throw invalidToken();
-    const user = await this.users.findById(claims.userId);
-    if (!user || !user.isActive) throw invalidToken();
-    return { userId: user.id, loginId: login.id };
+    const owner = await this.logins.findLiveOwner(claims.loginId, this.clock.now());
+    // The claims are signed together, yet the login must still be one of the user they name.
+    if (!owner || owner.userId !== claims.userId || !owner.isActive) throw invalidToken();
+    return { userId: owner.userId, loginId: claims.loginId };
   }
 }

@@ -3,7 +3,7 @@ import { invalidToken } from '../../domain/domain-error.js';
 import type { UserRepository } from '../ports/user-repository.port.js';
 import { userIdField } from '../validation/fields.js';
 import { validate } from '../validation/validate.js';
-import { toUserView, type UserView } from '../views/user.view.js';
+import type { UserView } from '../views/user.view.js';
 
 const schema = v.object({ userId: userIdField }, 'must be an object');
 
@@ -12,9 +12,10 @@ export class GetProfile {
 
   async execute(input: { userId: string }): Promise<UserView> {
     const { userId } = validate(schema, input);
-    const user = await this.users.findById(userId);
+    // Shown, never changed: a view built straight from storage, no entity loaded (rule 10).
+    const view = await this.users.findViewById(userId);
     // The account vanished after the caller authenticated: their credentials name no one now.
-    if (!user) throw invalidToken();
-    return toUserView(user);
+    if (!view) throw invalidToken();
+    return view;
   }
 }

@@ -4,6 +4,14 @@ export interface LoginRepository {
   add(login: Login): Promise<void>;
   findById(id: string): Promise<Login | null>;
   /**
+   * Who a login stands for while it is live, in one read: the id of its user and whether that
+   * account is active. Live means what `Login.isLive(now)` says: not revoked (at any time) and
+   * `now` strictly before its expiry, so a login is already over at its `expiresAt`. Null when the
+   * login does not exist, is revoked, has expired, or its user is gone. An inactive owner is still
+   * answered (`isActive: false`): refusing it is the caller's decision.
+   */
+  findLiveOwner(loginId: string, now: Date): Promise<{ userId: string; isActive: boolean } | null>;
+  /**
    * Stores the login's revocation unless the stored login is already revoked: of two callers
    * revoking one login, exactly one is told it did (and so announces it). Returns whether this
    * caller revoked it.

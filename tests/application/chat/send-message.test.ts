@@ -168,8 +168,14 @@ describe('SendMessage', () => {
   });
 
   describe('sender', () => {
-    it.each(['admin', 'USER', 'bot', '', null, 3])('refuses the sender %j', async (sender) => {
+    it.each(['admin', 'USER', 'bot', '', 3])('refuses the sender %j', async (sender) => {
       await expectValidationError(send('Hello', sender as Sender), ['sender: must be one of user, assistant, system']);
+    });
+
+    it('when the sender is null, it is the default, user (as a null title is the default title)', async () => {
+      const message = await send('Hello', null as unknown as Sender);
+
+      expect(message.sender).toBe('user');
     });
 
     it('when both text and sender are wrong, reports both', async () => {

@@ -51,6 +51,16 @@ export class MemoryLoginRepository implements LoginRepository {
     return row ? toEntity(row) : null;
   }
 
+  /** Both rows are read from one snapshot, as the SQL adapters read them in one statement. */
+  async findLiveOwner(loginId: string, now: Date): Promise<{ userId: string; isActive: boolean } | null> {
+    return this.database.read((tables) => {
+      const login = tables.logins.get(loginId);
+      if (!login || !isLive(login, now)) return null;
+      const owner = tables.users.get(login.userId);
+      return owner ? { userId: owner.id, isActive: owner.isActive } : null;
+    });
+  }
+
   /** A login that is not stored (its user was deleted) changes nothing, like an UPDATE matching no row. */
   async saveRevocation(login: Login): Promise<boolean> {
     const revokedAt = login.revokedAt === null ? null : copyDate(login.revokedAt);

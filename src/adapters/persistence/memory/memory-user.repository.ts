@@ -1,4 +1,5 @@
 import type { UserRepository } from '../../../application/ports/user-repository.port.js';
+import type { UserView } from '../../../application/views/user.view.js';
 import { emailTaken, usernameTaken } from '../../../domain/domain-error.js';
 import { User, type UserState } from '../../../domain/user.entity.js';
 import type { MemoryDatabase } from './memory-database.js';
@@ -20,6 +21,17 @@ const toRow = (user: User): UserRow =>
 
 const toEntity = (row: UserRow): User =>
   User.restore({ ...row, createdAt: new Date(row.createdAt.getTime()), updatedAt: new Date(row.updatedAt.getTime()) });
+
+// Built from the row, no entity in between, as the SQL adapters do; the hash stays behind.
+const toView = (row: UserRow): UserView => ({
+  id: row.id,
+  username: row.username,
+  email: row.email,
+  isActive: row.isActive,
+  isVerified: row.isVerified,
+  createdAt: new Date(row.createdAt.getTime()),
+  updatedAt: new Date(row.updatedAt.getTime()),
+});
 
 // The databases compare with a case-insensitive collation; usernames are ASCII by validation and
 // emails lower-cased by it, so where collations differ on other letters no valid input reaches.
@@ -68,6 +80,11 @@ export class MemoryUserRepository implements UserRepository {
   async findById(id: string): Promise<User | null> {
     const row = await this.database.read((tables) => tables.users.get(id));
     return row ? toEntity(row) : null;
+  }
+
+  async findViewById(id: string): Promise<UserView | null> {
+    const row = await this.database.read((tables) => tables.users.get(id));
+    return row ? toView(row) : null;
   }
 
   async findByUsername(username: string): Promise<User | null> {

@@ -17,6 +17,23 @@ export class MikroOrmLoginRepository implements LoginRepository {
     return this.scope.run((em) => em.findOne(LoginSchema, { id }));
   }
 
+  /**
+   * logins PRIMARY for the login, then users PRIMARY for its owner: one row at most, and no
+   * entity. The inner join answers null for an owner who is gone, whatever the cascade left.
+   */
+  async findLiveOwner(loginId: string, now: Date): Promise<{ userId: string; isActive: boolean } | null> {
+    const [row] = await this.scope.rows(
+      `SELECT u.id, u.is_active
+         FROM logins l
+         JOIN users u ON u.id = l.user_id
+        WHERE l.id = ? AND l.revoked_at IS NULL AND l.expires_at > ?`,
+      [loginId, this.scope.dateParam(now)],
+    );
+    if (!row) return null;
+    // tinyint(1) on MySQL, integer on SQLite: 0 or 1 from either driver.
+    return { userId: rowValue.string(row['id']), isActive: rowValue.number(row['is_active']) !== 0 };
+  }
+
   /** One conditional UPDATE (logins PRIMARY), so two revokers cannot both be told they did it. */
   saveRevocation(login: Login): Promise<boolean> {
     const revokedAt = login.revokedAt;

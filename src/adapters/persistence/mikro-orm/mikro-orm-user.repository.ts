@@ -1,8 +1,24 @@
 import type { UserRepository } from '../../../application/ports/user-repository.port.js';
+import type { UserView } from '../../../application/views/user.view.js';
 import { ConflictError, usernameTaken } from '../../../domain/domain-error.js';
 import type { User } from '../../../domain/user.entity.js';
-import type { EntityManagerScope } from './entity-manager-scope.js';
+import type { EntityManagerScope, Row } from './entity-manager-scope.js';
+import { rowValue } from './row-value.js';
 import { UserSchema } from './schemas/user.schema.js';
+
+// Every column but password_hash: the hash never leaves the database on the read side.
+const USER_VIEW_COLUMNS = 'id, username, email, is_active, is_verified, created_at, updated_at';
+
+const toUserView = (row: Row): UserView => ({
+  id: rowValue.string(row['id']),
+  username: rowValue.string(row['username']),
+  email: rowValue.string(row['email']),
+  // tinyint(1) on MySQL, integer on SQLite: 0 or 1 from either driver.
+  isActive: rowValue.number(row['is_active']) !== 0,
+  isVerified: rowValue.number(row['is_verified']) !== 0,
+  createdAt: rowValue.date(row['created_at']),
+  updatedAt: rowValue.date(row['updated_at']),
+});
 
 /**
  * Case-insensitive lookups and uniqueness come from the column collation (utf8mb4_unicode_ci,
@@ -43,6 +59,12 @@ export class MikroOrmUserRepository implements UserRepository {
   // users PRIMARY
   findById(id: string): Promise<User | null> {
     return this.scope.run((em) => em.findOne(UserSchema, { id }));
+  }
+
+  // users PRIMARY
+  async findViewById(id: string): Promise<UserView | null> {
+    const [row] = await this.scope.rows(`SELECT ${USER_VIEW_COLUMNS} FROM users WHERE id = ?`, [id]);
+    return row ? toUserView(row) : null;
   }
 
   // users_username_unique
