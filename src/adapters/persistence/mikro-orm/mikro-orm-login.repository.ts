@@ -31,7 +31,7 @@ export class MikroOrmLoginRepository implements LoginRepository {
     );
     if (!row) return null;
     // tinyint(1) on MySQL, integer on SQLite: 0 or 1 from either driver.
-    return { userId: rowValue.string(row['id']), isActive: rowValue.number(row['is_active']) !== 0 };
+    return { userId: rowValue.string(row['id']), isActive: rowValue.boolean(row['is_active']) };
   }
 
   /** One conditional UPDATE (logins PRIMARY), so two revokers cannot both be told they did it. */

@@ -14,8 +14,8 @@ const toUserView = (row: Row): UserView => ({
   username: rowValue.string(row['username']),
   email: rowValue.string(row['email']),
   // tinyint(1) on MySQL, integer on SQLite: 0 or 1 from either driver.
-  isActive: rowValue.number(row['is_active']) !== 0,
-  isVerified: rowValue.number(row['is_verified']) !== 0,
+  isActive: rowValue.boolean(row['is_active']),
+  isVerified: rowValue.boolean(row['is_verified']),
   createdAt: rowValue.date(row['created_at']),
   updatedAt: rowValue.date(row['updated_at']),
 });

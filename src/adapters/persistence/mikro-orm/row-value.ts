@@ -9,6 +9,12 @@ export const rowValue = {
     throw new TypeError(`expected a number from the database, got ${typeof value}`);
   },
 
+  /** Both drivers store booleans as 0/1 integers. */
+  boolean(value: unknown): boolean {
+    if (typeof value === 'boolean') return value;
+    return rowValue.number(value) !== 0;
+  },
+
   string(value: unknown): string {
     if (typeof value === 'string') return value;
     throw new TypeError(`expected a string from the database, got ${typeof value}`);
