@@ -27,7 +27,12 @@ export interface MessageRepository {
   save(message: Message): Promise<void>;
   /** A live message of that session. */
   findInSession(id: number, sessionId: number): Promise<Message | null>;
-  /** The session's live messages by position, oldest first, with how many it has in all. */
+  /**
+   * The session's live messages by position, oldest first, with how many it has in all. That
+   * total is the session's message count (`ChatSession.messageCount`), read with the ownership
+   * check rather than counted: the use cases keep it equal to the session's live messages, under
+   * the session's lock, whenever they add or delete one.
+   */
   pageOfSession(
     sessionId: number,
     ownerId: string,

@@ -70,11 +70,15 @@ export class MemoryMessageRepository implements MessageRepository {
     ownerId: string,
     page: PageRequest,
   ): Promise<{ items: MessageView[]; total: number } | null> {
-    const rows = await this.database.read((tables) =>
-      isVisibleSession(tables.sessions.get(sessionId), ownerId) ? liveRowsOf(tables.messages, sessionId) : null,
-    );
-    if (rows === null) return null;
-    return { items: rows.slice(page.offset, page.offset + page.limit).map(toView), total: rows.length };
+    const found = await this.database.read((tables) => {
+      const session = tables.sessions.get(sessionId);
+      return session !== undefined && isVisibleSession(session, ownerId)
+        ? { rows: liveRowsOf(tables.messages, sessionId), total: session.messageCount }
+        : null;
+    });
+    if (found === null) return null;
+    // The total is the session's count, as on SQL, not the rows: the use cases keep them equal.
+    return { items: found.rows.slice(page.offset, page.offset + page.limit).map(toView), total: found.total };
   }
 
   async sliceOfSession(

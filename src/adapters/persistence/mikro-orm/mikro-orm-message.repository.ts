@@ -38,12 +38,13 @@ export class MikroOrmMessageRepository implements MessageRepository {
   }
 
   /**
-   * chat_sessions PRIMARY for the ownership check; messages_session_live_index (session_id,
-   * is_deleted, id) for both the count (index only) and the page (read in index order, from the
-   * start of the session's live range: page n reads n pages of entries). The session row is there
-   * whenever the session is the owner's, so no row at all means "not yours". The count is of rows,
-   * not `message_count`, so that it always agrees with the page it describes; it walks the
-   * session's whole live range, which is why long sessions are read by keyset instead.
+   * chat_sessions PRIMARY for the ownership check and the total, which is the session row's
+   * `message_count` (kept equal to its live messages by the use cases, under the session row
+   * lock): no count of messages, so the total costs nothing however long the session.
+   * messages_session_live_index (session_id, is_deleted, id) for the page (read in index order,
+   * from the start of the session's live range: page n reads n pages of entries, which is why
+   * long sessions are read by keyset instead). The session row is there whenever the session is
+   * the owner's, so no row at all means "not yours".
    */
   async pageOfSession(
     sessionId: number,
@@ -51,7 +52,7 @@ export class MikroOrmMessageRepository implements MessageRepository {
     page: PageRequest,
   ): Promise<{ items: MessageView[]; total: number } | null> {
     const rows = await this.scope.rows(
-      `SELECT (SELECT COUNT(*) FROM messages c WHERE c.session_id = s.id AND c.is_deleted = 0) AS total,
+      `SELECT s.message_count AS total,
               m.id, m.session_id, m.text, m.sender, m.created_at, m.updated_at
          FROM chat_sessions s
          LEFT JOIN (
