@@ -4,33 +4,26 @@
  * exists, and migrates it. With no MySQL configured it prepares the embedded SQLite file instead.
  */
 import { resolve } from 'node:path';
+import { describeDatabase, describeDatabaseFailure } from './adapters/persistence/mikro-orm/describe-database.js';
 import { createMySqlDatabase } from './adapters/persistence/mikro-orm/create-mysql-database.js';
 import { migrateDatabase } from './adapters/persistence/mikro-orm/migrate-database.js';
 import { ensureEnvFile, loadDatabaseConfig } from './config.js';
-
-const reason = (error: unknown): string => {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return cause instanceof Error ? cause.message : String(cause);
-};
 
 try {
   const envFile = resolve('.env');
   console.log(ensureEnvFile(envFile) ? `wrote ${envFile} with new secrets` : `kept the existing ${envFile}`);
 
   const database = loadDatabaseConfig();
-  let where: string;
+  const where = describeDatabase(database);
   if (database.kind === 'mysql') {
-    where = `MySQL database ${database.database} at ${database.host}:${database.port}`;
     const created = await createMySqlDatabase(database).catch((error: unknown) => {
-      throw new Error(`cannot create the ${where}: ${reason(error)}`, { cause: error });
+      throw new Error(`cannot create the ${where}: ${describeDatabaseFailure(error)}`, { cause: error });
     });
     console.log(created ? `created the ${where}` : `the ${where} exists`);
-  } else {
-    where = `SQLite database ${resolve(database.path)}`;
   }
 
   const applied = await migrateDatabase(database).catch((error: unknown) => {
-    throw new Error(`cannot migrate the ${where}: ${reason(error)}`, { cause: error });
+    throw new Error(`cannot migrate the ${where}: ${describeDatabaseFailure(error)}`, { cause: error });
   });
   console.log(applied.length === 0 ? `${where} is up to date` : `${where}: applied ${applied.join(', ')}`);
 } catch (error) {

@@ -3,6 +3,7 @@
  */
 import type { Server, ServerResponse } from 'node:http';
 import { createHttpServer } from './adapters/http/http-server.js';
+import { describeDatabase } from './adapters/persistence/mikro-orm/describe-database.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createContainer, HttpAppToken, LoggerToken, openPersistence } from './container.js';
 
@@ -27,7 +28,7 @@ const main = async (): Promise<void> => {
   try {
     persistence = await openPersistence(config.database, { migrate: config.migrateOnStart });
   } catch (error) {
-    const where = config.database.kind === 'mysql' ? `MySQL at ${config.database.host}:${config.database.port}` : config.database.kind === 'sqlite' ? `SQLite at ${config.database.path}` : 'memory';
+    const where = config.database.kind === 'memory' ? 'memory' : describeDatabase(config.database);
     return fail(`cannot open the database (${where}): ${error instanceof Error ? error.message : String(error)}`);
   }
 

@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type Koa from 'koa';
+import { API_CSP } from './middleware/security-headers.middleware.js';
 
 const PROBLEMS: Record<string, { status: number; error: string; code: string }> = {
   HPE_HEADER_OVERFLOW: { status: 431, error: 'Request headers too large', code: 'headers_too_large' },
@@ -25,7 +26,7 @@ const answerClientError = (error: NodeJS.ErrnoException, socket: Duplex): void =
       'Content-Type: application/json; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'X-Content-Type-Options: nosniff\r\n' +
-      "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n" +
+      `Content-Security-Policy: ${API_CSP}\r\n` +
       'Connection: close\r\n\r\n' +
       body,
   );

@@ -3,7 +3,7 @@ import type { Clock } from '../ports/clock.port.js';
 import type { IdGenerator } from '../ports/id-generator.port.js';
 import type { LoginRepository } from '../ports/login-repository.port.js';
 import type { TokenIssuer } from '../ports/token-issuer.port.js';
-import type { TokenPair } from './token-pair.js';
+import { tokenPair, type TokenPair } from './token-pair.js';
 
 /**
  * Starts a login for a user who has just proved who they are (register, log in) and hands out its
@@ -32,6 +32,6 @@ export class LoginOpener {
       }),
     );
     const access = this.tokens.issue('access', { userId, loginId });
-    return { accessToken: access.token, refreshToken: refresh.token, tokenType: 'Bearer', expiresIn: access.expiresInSeconds };
+    return tokenPair(access, refresh);
   }
 }

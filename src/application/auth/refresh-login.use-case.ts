@@ -6,7 +6,7 @@ import type { LoginRepository } from '../ports/login-repository.port.js';
 import type { TokenIssuer } from '../ports/token-issuer.port.js';
 import type { UserRepository } from '../ports/user-repository.port.js';
 import { validate } from '../validation/validate.js';
-import type { TokenPair } from './token-pair.js';
+import { tokenPair, type TokenPair } from './token-pair.js';
 
 const schema = v.object(
   {
@@ -59,7 +59,7 @@ export class RefreshLogin {
     if (!(await this.logins.saveRotation(login, previousHash))) return this.revokeForReuse(login.id, user.id);
 
     const access = this.tokens.issue('access', { userId: user.id, loginId: login.id });
-    return { accessToken: access.token, refreshToken: next.token, tokenType: 'Bearer', expiresIn: access.expiresInSeconds };
+    return tokenPair(access, next);
   }
 
   private async revokeForReuse(loginId: string, userId: string): Promise<never> {

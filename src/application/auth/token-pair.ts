@@ -1,3 +1,5 @@
+import type { IssuedToken } from '../ports/token-issuer.port.js';
+
 /** What a client keeps after register, login and refresh. */
 export interface TokenPair {
   readonly accessToken: string;
@@ -6,3 +8,10 @@ export interface TokenPair {
   /** Seconds the access token lives. */
   readonly expiresIn: number;
 }
+
+export const tokenPair = (access: IssuedToken, refresh: IssuedToken): TokenPair => ({
+  accessToken: access.token,
+  refreshToken: refresh.token,
+  tokenType: 'Bearer',
+  expiresIn: access.expiresInSeconds,
+});

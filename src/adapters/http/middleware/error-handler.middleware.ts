@@ -10,16 +10,15 @@ interface ErrorBody {
   details?: readonly string[];
 }
 
-/** Errors from Koa or a library that carry an HTTP status (body errors come as `HttpProblem`s now). */
-const transportProblem = (error: unknown): HttpProblem | null => {
-  if (!(error instanceof Error)) return null;
-  const status = (error as { status?: unknown }).status;
-  if (status === 413) return new HttpProblem(413, 'Request body too large', 'payload_too_large');
-  if (status === 415) return new HttpProblem(415, 'Request body must be JSON', 'unsupported_media_type');
-  // Only errors that say they are the client's: a SyntaxError from a bug must stay a 500.
-  if (status === 400) return new HttpProblem(400, 'Bad request', 'bad_request');
-  return null;
-};
+/**
+ * An error Koa or the router throws with status 400 (a path it cannot decode, say). Body problems
+ * already arrive as `HttpProblem`s; only errors that say they are the client's count, so a
+ * SyntaxError from a bug stays a 500.
+ */
+const transportProblem = (error: unknown): HttpProblem | null =>
+  error instanceof Error && (error as { status?: unknown }).status === 400
+    ? new HttpProblem(400, 'Bad request', 'bad_request')
+    : null;
 
 /**
  * Turns every failure into the API's error shape. Domain errors map by kind; anything unexpected

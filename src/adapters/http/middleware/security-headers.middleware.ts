@@ -3,7 +3,7 @@ import helmet from 'koa-helmet';
 
 // Written out rather than built by helmet, which joins directives with ';' and no space: the header
 // then reads exactly as API.md and the OpenAPI description state it.
-const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /**
  * Headers that keep a browser from ever treating an API answer as a page: no sniffing, a CSP that

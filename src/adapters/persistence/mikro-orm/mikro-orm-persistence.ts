@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { UnavailableError } from '../../../domain/domain-error.js';
 import type { Persistence } from '../persistence.js';
 import type { DatabaseOptions } from './database-options.js';
+import { describeDatabaseFailure } from './describe-database.js';
 import { EntityManagerScope } from './entity-manager-scope.js';
 import { migrate } from './migrate.js';
 import { migrateDatabase } from './migrate-database.js';
@@ -17,15 +18,6 @@ export interface MikroOrmPersistence extends Persistence {
   /** For adapters that need the ORM itself: `RequestContext` middleware, tests. */
   readonly orm: MikroORM;
 }
-
-const describeFailure = (error: unknown): string => {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  // knex words a server that never answers as a full pool, which sends operators the wrong way.
-  return /Timeout acquiring a connection/i.test(message)
-    ? 'no connection could be opened in time (the server does not answer; see DB_CONNECT_TIMEOUT_MS)'
-    : message;
-};
 
 /**
  * Opens the database, migrating it first when asked, and answers every repository port over it.
@@ -51,7 +43,7 @@ export const openMikroOrmPersistence = async (
     await orm?.close(true);
     const translated = translateDriverError(error);
     if (translated instanceof UnavailableError) {
-      throw new UnavailableError(`Database unavailable: ${describeFailure(translated)}`, { cause: error });
+      throw new UnavailableError(`Database unavailable: ${describeDatabaseFailure(translated)}`, { cause: error });
     }
     throw translated;
   }
