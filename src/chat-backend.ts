@@ -1,20 +1,42 @@
+import type { EventStreams } from './adapters/realtime/event-streams.js';
 import type { UseCases } from './application/use-cases.js';
 import type { AppConfig } from './config.js';
-import { createContainer, openPersistence, UseCasesToken, type PortOverrides } from './container.js';
+import { createContainer, EventStreamsToken, openPersistence, UseCasesToken, type PortOverrides } from './container.js';
+
+/** What an in-process caller may do with the event streams: listen to a user's, from a position. */
+export type RealtimeSubscriptions = Pick<EventStreams, 'subscribe'>;
 
 export interface ChatBackend extends UseCases {
+  /** Each user's changes as the server's sockets get them: a replay from `since`, `ready`, then live. */
+  readonly realtime: RealtimeSubscriptions;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
-  /** Closes the database pool; the use cases must not be called afterwards. */
+  /** Closes the database pool and the event streams; the use cases must not be called afterwards. */
   close(): Promise<void>;
 }
 
 /**
  * The library entry: every use case wired to the database the configuration names (MySQL or the
- * embedded SQLite file), for callers that import the backend instead of running the server.
+ * embedded SQLite file), for callers that import the backend instead of running the server. With
+ * `REDIS_URL` its events reach (and come from) the servers sharing that Redis.
  */
 export const createChatBackend = async (config: AppConfig, overrides: PortOverrides = {}): Promise<ChatBackend> => {
   const persistence = await openPersistence(config.database, { migrate: config.migrateOnStart });
-  const useCases = createContainer(config, persistence, overrides).get(UseCasesToken);
-  return { ...useCases, ping: () => persistence.ping(), close: () => persistence.close() };
+  const container = createContainer(config, persistence, overrides);
+  const streams = container.get(EventStreamsToken);
+  try {
+    await streams.start();
+  } catch (error) {
+    await persistence.close();
+    throw error;
+  }
+  return {
+    ...container.get(UseCasesToken),
+    realtime: { subscribe: (userId, listener, options) => streams.subscribe(userId, listener, options) },
+    ping: () => persistence.ping(),
+    close: async () => {
+      await persistence.close();
+      await streams.close();
+    },
+  };
 };

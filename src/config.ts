@@ -41,7 +41,19 @@ export interface AppConfig {
   readonly loginLimits: { readonly perAccount: number; readonly perAddress: number; readonly windowSeconds: number };
   /** Whether `X-Forwarded-For` is believed (only behind a proxy you run). */
   readonly trustProxy: boolean;
-  readonly redisUrl: string | null;
+  readonly realtime: RealtimeConfig;
+}
+
+export interface RealtimeConfig {
+  /** Where the streams live when several instances share them; null keeps them in process. */
+  readonly redis: { readonly url: string; readonly keyPrefix: string } | null;
+  /** Each user's history for replay: the last `historySize` events of the last `historyTtlSeconds`. */
+  readonly historySize: number;
+  readonly historyTtlSeconds: number;
+  /** Open WebSocket and event-stream connections one user may hold on one instance. */
+  readonly maxConnectionsPerUser: number;
+  readonly pingIntervalSeconds: number;
+  readonly keepAliveSeconds: number;
 }
 
 /** A configuration problem, worded as the one line an operator needs to fix it. */
@@ -114,7 +126,13 @@ const schema = v.object({
   LOGIN_MAX_FAILURES_PER_ADDRESS: v.optional(integer('LOGIN_MAX_FAILURES_PER_ADDRESS', 1, 100_000), '20'),
   LOGIN_FAILURE_WINDOW: v.optional(duration('LOGIN_FAILURE_WINDOW'), '15m'),
   TRUST_PROXY: v.optional(flag('TRUST_PROXY'), 'false'),
-  REDIS_URL: v.optional(v.string()),
+  REDIS_URL: v.optional(v.pipe(v.string(), v.regex(/^rediss?:\/\/\S+$/, 'REDIS_URL must look like redis://host:6379 (or rediss:// for TLS)'))),
+  REDIS_KEY_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^[\w:.-]{1,64}$/, 'REDIS_KEY_PREFIX must be 1-64 letters, digits and _ : . -')), 'chat:'),
+  EVENT_HISTORY_SIZE: v.optional(integer('EVENT_HISTORY_SIZE', 1, 100_000), '1000'),
+  EVENT_HISTORY_TTL: v.optional(duration('EVENT_HISTORY_TTL'), '24h'),
+  REALTIME_MAX_CONNECTIONS_PER_USER: v.optional(integer('REALTIME_MAX_CONNECTIONS_PER_USER', 1, 100_000), '20'),
+  WS_PING_INTERVAL: v.optional(duration('WS_PING_INTERVAL'), '30s'),
+  SSE_KEEPALIVE_INTERVAL: v.optional(duration('SSE_KEEPALIVE_INTERVAL'), '15s'),
 });
 
 const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
@@ -278,7 +296,14 @@ export const parseConfig = (environment: Environment): AppConfig => {
       windowSeconds: e.LOGIN_FAILURE_WINDOW,
     },
     trustProxy: e.TRUST_PROXY,
-    redisUrl: e.REDIS_URL ?? null,
+    realtime: {
+      redis: e.REDIS_URL === undefined ? null : { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+      historySize: e.EVENT_HISTORY_SIZE,
+      historyTtlSeconds: e.EVENT_HISTORY_TTL,
+      maxConnectionsPerUser: e.REALTIME_MAX_CONNECTIONS_PER_USER,
+      pingIntervalSeconds: e.WS_PING_INTERVAL,
+      keepAliveSeconds: e.SSE_KEEPALIVE_INTERVAL,
+    },
   };
 };
 

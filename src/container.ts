@@ -20,7 +20,7 @@ import { TokenIssuer } from './application/ports/token-issuer.port.js';
 import { TransactionRunner } from './application/ports/transaction-runner.port.js';
 import { UserRepository } from './application/ports/user-repository.port.js';
 import { createUseCases, type Ports, type UseCases } from './application/use-cases.js';
-import { InProcessEventBus } from './adapters/events/in-process.event-bus.js';
+import { FanOutEventPublisher } from './adapters/events/fan-out.event-publisher.js';
 import { RecordingEventPublisher } from './adapters/events/recording.event-publisher.js';
 import { createHttpApp } from './adapters/http/http-app.js';
 import type { HttpState } from './adapters/http/http-state.js';
@@ -32,8 +32,13 @@ import { JwtTokenIssuer } from './adapters/security/jwt.token-issuer.js';
 import { CryptoIdGenerator } from './adapters/system/crypto.id-generator.js';
 import { ManualClock } from './adapters/system/manual.clock.js';
 import { SystemClock } from './adapters/system/system.clock.js';
+import type { EventStreams } from './adapters/realtime/event-streams.js';
+import { InProcessEventStreams } from './adapters/realtime/in-process.event-streams.js';
+import { RealtimeConnections } from './adapters/realtime/realtime-connections.js';
+import { RedisEventStreams } from './adapters/realtime/redis.event-streams.js';
+import { WebSocketGateway } from './adapters/realtime/websocket-gateway.js';
 import { RateLimiterLoginAttemptLimiter } from './adapters/throttling/rate-limiter.login-attempt-limiter.js';
-import { parseConfig, type AppConfig, type DatabaseConfig } from './config.js';
+import { parseConfig, type AppConfig, type DatabaseConfig, type RealtimeConfig } from './config.js';
 import { APP_VERSION } from './version.js';
 
 /** Tokens for what the container holds besides the ports (which carry their own). */
@@ -44,8 +49,22 @@ export const UseCasesToken: ServiceIdentifier<UseCases> = Symbol.for('chat-backe
 /** Every port with the adapter serving it, as one object (for the harness to reach past the use cases). */
 export const PortsToken: ServiceIdentifier<Ports> = Symbol.for('chat-backend.Ports');
 export const HttpAppToken: ServiceIdentifier<Koa<HttpState>> = Symbol.for('chat-backend.HttpApp');
-/** The in-process bus, for adapters that listen to events (the WebSocket gateway). */
-export const EventBusToken: ServiceIdentifier<InProcessEventBus> = Symbol.for('chat-backend.EventBus');
+/** Each user's events as a resumable stream: what the WebSocket gateway and `/events` deliver. */
+export const EventStreamsToken: ServiceIdentifier<EventStreams> = Symbol.for('chat-backend.EventStreams');
+/** The open WebSocket and event-stream connections of this instance. */
+export const RealtimeConnectionsToken: ServiceIdentifier<RealtimeConnections> = Symbol.for('chat-backend.RealtimeConnections');
+export const WebSocketGatewayToken: ServiceIdentifier<WebSocketGateway> = Symbol.for('chat-backend.WebSocketGateway');
+
+/** The streams the configuration asks for: in Redis when `REDIS_URL` is set, else in process. */
+export const createEventStreams = (config: RealtimeConfig, clock: Clock, logger: Logger): EventStreams => {
+  const history = { maxEvents: config.historySize, maxAgeMs: config.historyTtlSeconds * 1000 };
+  if (config.redis) return new RedisEventStreams({ ...config.redis, history, clock, logger });
+  return new InProcessEventStreams({
+    history,
+    clock,
+    onListenerError: (error) => logger.error({ err: error }, 'a real-time listener failed'),
+  });
+};
 
 /** Opens the storage the configuration names, migrating it first when asked to. */
 export const openPersistence = async (database: DatabaseConfig, options: { migrate: boolean }): Promise<Persistence> => {
@@ -59,19 +78,24 @@ export const openPersistence = async (database: DatabaseConfig, options: { migra
 export interface PortOverrides {
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
+  /** Replaces the publisher the use cases see (the streams still serve subscribers). */
   readonly events?: EventPublisher;
+  /** Replaces the streams that the configuration would choose. */
+  readonly streams?: EventStreams;
   readonly limiter?: LoginAttemptLimiter;
   readonly logger?: Logger;
 }
 
 export const createContainer = (config: AppConfig, persistence: Persistence, overrides: PortOverrides = {}): Container => {
   const container = new Container({ defaultScope: 'Singleton' });
-  const bus = new InProcessEventBus();
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? new SystemClock();
+  const streams = overrides.streams ?? createEventStreams(config.realtime, clock, logger);
 
   container.bind(AppConfigToken).toConstantValue(config);
-  container.bind(LoggerToken).toConstantValue(overrides.logger ?? createLogger(config.logLevel));
+  container.bind(LoggerToken).toConstantValue(logger);
   container.bind(PersistenceToken).toConstantValue(persistence);
-  container.bind(EventBusToken).toConstantValue(bus);
+  container.bind(EventStreamsToken).toConstantValue(streams);
 
   container.bind<UserRepository>(UserRepository).toConstantValue(persistence.users);
   container.bind<LoginRepository>(LoginRepository).toConstantValue(persistence.logins);
@@ -79,9 +103,9 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
   container.bind<MessageRepository>(MessageRepository).toConstantValue(persistence.messages);
   container.bind<TransactionRunner>(TransactionRunner).toConstantValue(persistence.transactions);
 
-  container.bind<Clock>(Clock).toConstantValue(overrides.clock ?? new SystemClock());
+  container.bind<Clock>(Clock).toConstantValue(clock);
   container.bind<IdGenerator>(IdGenerator).toConstantValue(overrides.ids ?? new CryptoIdGenerator());
-  container.bind<EventPublisher>(EventPublisher).toConstantValue(overrides.events ?? bus);
+  container.bind<EventPublisher>(EventPublisher).toConstantValue(overrides.events ?? streams);
   container.bind<PasswordHasher>(PasswordHasher).toConstantValue(new BcryptPasswordHasher(config.bcryptRounds));
   container
     .bind<TokenIssuer>(TokenIssuer)
@@ -129,18 +153,34 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
   );
   container.bind(UseCasesToken).toResolvedValue((ports: Ports) => createUseCases(ports), [PortsToken]);
 
+  container.bind(RealtimeConnectionsToken).toConstantValue(new RealtimeConnections(config.realtime.maxConnectionsPerUser, streams));
   container.bind(HttpAppToken).toResolvedValue(
-    (useCases: UseCases, logger: Logger) =>
+    (useCases: UseCases, connections: RealtimeConnections) =>
       createHttpApp({
         useCases,
         logger,
-        isReady: () => persistence.ping(),
+        readiness: {
+          Database: () => persistence.ping(),
+          ...(config.realtime.redis ? { Redis: () => streams.isHealthy() } : {}),
+        },
         bodyLimitBytes: config.bodyLimitBytes,
         corsOrigins: config.corsOrigins,
         trustProxy: config.trustProxy,
         version: APP_VERSION,
+        realtime: { streams, connections, keepAliveMs: config.realtime.keepAliveSeconds * 1000 },
       }),
-    [UseCasesToken, LoggerToken],
+    [UseCasesToken, RealtimeConnectionsToken],
+  );
+  container.bind(WebSocketGatewayToken).toResolvedValue(
+    (useCases: UseCases, connections: RealtimeConnections) =>
+      new WebSocketGateway({
+        authenticate: useCases.authenticate,
+        streams,
+        connections,
+        logger,
+        pingIntervalMs: config.realtime.pingIntervalSeconds * 1000,
+      }),
+    [UseCasesToken, RealtimeConnectionsToken],
   );
 
   return container;
@@ -162,12 +202,13 @@ export interface InMemoryCompositionOptions {
 }
 
 /**
- * The in-memory harness's graph: memory storage, a manual clock and a recording event publisher,
- * with every other adapter as the server has it (real bcrypt at a low cost, real JWTs).
+ * The in-memory harness's graph: memory storage, a manual clock, in-process event streams and a
+ * recording of every event published, with every other adapter as the server has it (real bcrypt
+ * at a low cost, real JWTs).
  */
 export const createInMemoryComposition = (
   options: InMemoryCompositionOptions = {},
-): { container: Container; clock: ManualClock; events: RecordingEventPublisher } => {
+): { container: Container; clock: ManualClock; events: RecordingEventPublisher; streams: EventStreams } => {
   const config = parseConfig({
     NODE_ENV: 'test',
     JWT_SECRET_KEY: options.tokenSecret ?? randomBytes(32).toString('base64url'),
@@ -179,10 +220,14 @@ export const createInMemoryComposition = (
   });
   const clock = new ManualClock(options.now);
   const events = new RecordingEventPublisher();
+  const logger = createLogger(config.logLevel);
+  const streams = createEventStreams(config.realtime, clock, logger);
   const container = createContainer(config, openMemoryPersistence(), {
     clock,
-    events,
+    events: new FanOutEventPublisher(events, streams),
+    streams,
+    logger,
     ...(options.limiter ? { limiter: options.limiter } : {}),
   });
-  return { container, clock, events };
+  return { container, clock, events, streams };
 };

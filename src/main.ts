@@ -1,11 +1,12 @@
 /**
- * The server: configuration → container → database (migrated) → HTTP → graceful shutdown.
+ * The server: configuration → container → database (migrated) → event streams → HTTP and
+ * WebSocket → graceful shutdown.
  */
 import type { Server, ServerResponse } from 'node:http';
 import { createHttpServer } from './adapters/http/http-server.js';
 import { describeDatabase } from './adapters/persistence/mikro-orm/describe-database.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createContainer, HttpAppToken, LoggerToken, openPersistence } from './container.js';
+import { createContainer, EventStreamsToken, HttpAppToken, LoggerToken, openPersistence, RealtimeConnectionsToken, WebSocketGatewayToken } from './container.js';
 
 const SHUTDOWN_GRACE_MS = 8_000;
 
@@ -35,9 +36,18 @@ const main = async (): Promise<void> => {
   const container = createContainer(config, persistence);
   const logger = container.get(LoggerToken);
   if (wroteEnvFile) logger.info({ file: wroteEnvFile }, 'wrote a new .env with generated secrets');
+  const streams = container.get(EventStreamsToken);
+  try {
+    await streams.start();
+  } catch (error) {
+    await persistence.close().catch(() => undefined);
+    return fail(error instanceof Error ? error.message : String(error));
+  }
   const app = container.get(HttpAppToken);
 
   const server: Server = createHttpServer(app);
+  const gateway = container.get(WebSocketGatewayToken);
+  gateway.attach(server);
   // Responses still being written at shutdown close their connection when done, so keep-alive
   // clients cannot hold the server open.
   const inFlight = new Set<ServerResponse>();
@@ -52,7 +62,10 @@ const main = async (): Promise<void> => {
   }).catch((error: unknown) => fail(`cannot listen on ${config.host}:${config.port}: ${String(error)}`));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ host: config.host, port, database: config.database.kind }, `listening on http://${config.host}:${port}`);
+  logger.info(
+    { host: config.host, port, database: config.database.kind, realtime: config.realtime.redis ? 'redis' : 'in-process' },
+    `listening on http://${config.host}:${port}`,
+  );
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -67,8 +80,13 @@ const main = async (): Promise<void> => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
     server.closeIdleConnections();
+    // Long-lived connections hold the server open: event streams end and sockets close with 1001
+    // first, so that only ordinary requests are left to finish.
+    container.get(RealtimeConnectionsToken).closeAll('shutdown');
+    await gateway.close();
     await closed;
     await persistence.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
+    await streams.close().catch((error: unknown) => logger.error({ err: error }, 'closing the event streams failed'));
     logger.info('stopped');
     clearTimeout(deadline);
     // Not `process.exit(0)` at once: pino writes stdout asynchronously through libuv's thread pool,

@@ -44,7 +44,14 @@ describe('parseConfig', () => {
         corsOrigins: [],
         loginLimits: { perAccount: 5, perAddress: 20, windowSeconds: 900 },
         trustProxy: false,
-        redisUrl: null,
+        realtime: {
+          redis: null,
+          historySize: 1000,
+          historyTtlSeconds: 24 * 3600,
+          maxConnectionsPerUser: 20,
+          pingIntervalSeconds: 30,
+          keepAliveSeconds: 15,
+        },
       });
     });
 
@@ -70,6 +77,12 @@ describe('parseConfig', () => {
           CORS_ORIGINS: 'https://app.example.com, https://admin.example.com,',
           TRUST_PROXY: 'yes',
           REDIS_URL: 'redis://127.0.0.1:6379',
+          REDIS_KEY_PREFIX: 'chat-staging:',
+          EVENT_HISTORY_SIZE: '500',
+          EVENT_HISTORY_TTL: '2h',
+          REALTIME_MAX_CONNECTIONS_PER_USER: '1000',
+          WS_PING_INTERVAL: '10s',
+          SSE_KEEPALIVE_INTERVAL: '5',
         }),
       );
 
@@ -82,7 +95,14 @@ describe('parseConfig', () => {
         bcryptRounds: 4,
         corsOrigins: ['https://app.example.com', 'https://admin.example.com'],
         trustProxy: true,
-        redisUrl: 'redis://127.0.0.1:6379',
+        realtime: {
+          redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'chat-staging:' },
+          historySize: 500,
+          historyTtlSeconds: 7200,
+          maxConnectionsPerUser: 1000,
+          pingIntervalSeconds: 10,
+          keepAliveSeconds: 5,
+        },
       });
     });
   });
@@ -185,6 +205,13 @@ describe('parseConfig', () => {
       ['DB_POOL_MAX', { DB_POOL_MAX: '0' }],
       ['TRUST_PROXY', { TRUST_PROXY: 'sometimes' }],
       ['LOGIN_FAILURE_WINDOW', { LOGIN_FAILURE_WINDOW: '1w' }],
+      ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
+      ['REDIS_KEY_PREFIX', { REDIS_KEY_PREFIX: 'chat prefix' }],
+      ['EVENT_HISTORY_SIZE', { EVENT_HISTORY_SIZE: '0' }],
+      ['EVENT_HISTORY_TTL', { EVENT_HISTORY_TTL: 'forever' }],
+      ['REALTIME_MAX_CONNECTIONS_PER_USER', { REALTIME_MAX_CONNECTIONS_PER_USER: '0' }],
+      ['WS_PING_INTERVAL', { WS_PING_INTERVAL: '0' }],
+      ['SSE_KEEPALIVE_INTERVAL', { SSE_KEEPALIVE_INTERVAL: '1w' }],
     ] as const)('%s: %j', (variable, env) => {
       const error = configErrorOf(valid(env));
 

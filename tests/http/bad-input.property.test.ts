@@ -20,12 +20,10 @@ import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiRouter } from '../../src/adapters/http/http-app.js';
-import { UseCasesToken } from '../../src/container.js';
 import { type Api, createApi, type RegisteredUser, registerAndLogin, TEST_PASSWORD } from '../support/api-client.js';
 import { JSON_CONTENT_TYPE } from '../support/http-expectations.js';
 import { describeOverDatabases } from '../support/http-targets.js';
-import { startTestServer, type TestDatabase, type TestServer } from '../support/http-test-server.js';
+import { apiRouterOf, startTestServer, type TestDatabase, type TestServer } from '../support/http-test-server.js';
 
 const SEED = 20_260_131;
 const RUNS = 100;
@@ -826,7 +824,7 @@ describeOverDatabases('bad input gets a clear error, never a 500', (database) =>
     const target = useTarget(database, TIGHT_LIMIT);
 
     it('covers every route of /auth and /chat', () => {
-      const router = createApiRouter({ useCases: target.server.container.get(UseCasesToken), isReady: async () => true, version: 'test' });
+      const router = apiRouterOf(target.server.container);
       const served = router.stack
         .flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => routeKey({ method, path: String(layer.path) })))
         .filter((key) => / \/(auth|chat)\//.test(key))

@@ -9,7 +9,17 @@ import type { Container } from 'inversify';
 import { UserRepository } from '../../src/application/ports/user-repository.port.js';
 import type { Persistence } from '../../src/adapters/persistence/persistence.js';
 import { parseConfig, type AppConfig, type DatabaseConfig } from '../../src/config.js';
-import { createContainer, HttpAppToken, openPersistence, type PortOverrides } from '../../src/container.js';
+import {
+  createContainer,
+  EventStreamsToken,
+  HttpAppToken,
+  openPersistence,
+  RealtimeConnectionsToken,
+  UseCasesToken,
+  WebSocketGatewayToken,
+  type PortOverrides,
+} from '../../src/container.js';
+import { createApiRouter } from '../../src/adapters/http/http-app.js';
 import { createMySqlTestDatabase, type MySqlTestDatabase } from './mysql-test-database.js';
 import { TcpProxy } from './tcp-proxy.js';
 
@@ -31,6 +41,8 @@ export interface TestServerOptions {
 export interface TestServer {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   readonly baseUrl: string;
+  /** `ws://127.0.0.1:<port>/ws`. */
+  readonly wsUrl: string;
   readonly config: AppConfig;
   readonly container: Container;
   readonly persistence: Persistence;
@@ -121,8 +133,13 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
     if (proxy) cleanups.push(() => proxy.stop());
 
     const container = createContainer(config, persistence, options.overrides);
+    const streams = container.get(EventStreamsToken);
+    await streams.start();
+    cleanups.push(() => streams.close());
     const app = container.get(HttpAppToken);
     const server = createHttpServer(app);
+    const gateway = container.get(WebSocketGatewayToken);
+    gateway.attach(server);
     // Keep-alive sockets would hold `server.close` open; they are ended on close.
     const sockets = new Set<Socket>();
     server.on('connection', (socket) => {
@@ -137,9 +154,11 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
           for (const socket of sockets) socket.destroy();
         }),
     );
+    cleanups.push(() => gateway.close());
 
     return {
       baseUrl: `http://127.0.0.1:${address.port}`,
+      wsUrl: `ws://127.0.0.1:${address.port}/ws`,
       config,
       container,
       persistence: { ...persistence, close: closePersistence },
@@ -152,3 +171,12 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
     throw error;
   }
 };
+
+/** The root router as the container's app has it, for tests that hold its routes against the document. */
+export const apiRouterOf = (container: Container) =>
+  createApiRouter({
+    useCases: container.get(UseCasesToken),
+    readiness: {},
+    version: 'test',
+    realtime: { streams: container.get(EventStreamsToken), connections: container.get(RealtimeConnectionsToken), keepAliveMs: 15_000 },
+  });

@@ -1,7 +1,7 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
-type Target = 'memory' | 'sqlite' | 'mysql' | 'no database';
-const TARGETS: readonly Target[] = ['memory', 'sqlite', 'mysql', 'no database'];
+type Target = 'memory' | 'sqlite' | 'mysql' | 'redis' | 'no database';
+const TARGETS: readonly Target[] = ['memory', 'sqlite', 'mysql', 'redis', 'no database'];
 
 /**
  * Which storage a test ran against, read from where the suites say it: MySQL-only files live under
@@ -9,14 +9,15 @@ const TARGETS: readonly Target[] = ['memory', 'sqlite', 'mysql', 'no database'];
  */
 const targetOf = (moduleId: string, fullName: string): Target => {
   if (/[/.]mysql[/.]/.test(moduleId)) return 'mysql';
-  const named = /\b(memory|sqlite|mysql)\b/i.exec(fullName)?.[1]?.toLowerCase();
-  if (named === 'memory' || named === 'sqlite' || named === 'mysql') return named;
+  if (/[/.]redis[/.]/.test(moduleId)) return 'redis';
+  const named = /\b(memory|sqlite|mysql|redis)\b/i.exec(fullName)?.[1]?.toLowerCase();
+  if (named === 'memory' || named === 'sqlite' || named === 'mysql' || named === 'redis') return named;
   if (/[/.]sqlite[/.-]/.test(moduleId)) return 'sqlite';
   if (/[/.]memory[/.]/.test(moduleId)) return 'memory';
   return 'no database';
 };
 
-/** Ends the run with how many tests ran against each storage, so a silently skipped MySQL suite shows. */
+/** Ends the run with how many tests ran against each storage, so a silently skipped MySQL or Redis suite shows. */
 export default class TargetSummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const counts = new Map<Target, { passed: number; failed: number; skipped: number }>(

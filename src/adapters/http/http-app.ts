@@ -12,19 +12,22 @@ import { securityHeaders } from './middleware/security-headers.middleware.js';
 import { createDocsRouter } from './routers/docs.router.js';
 import { createAuthRouter } from './routers/auth.router.js';
 import { createChatRouter } from './routers/chat.router.js';
-import { createOperationsRouter } from './routers/operations.router.js';
+import { createOperationsRouter, type ReadinessChecks } from './routers/operations.router.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
+import { createRealtimeRouter, type RealtimeRouterOptions } from '../realtime/realtime.router.js';
 
 export interface HttpAppOptions {
   readonly useCases: UseCases;
   readonly logger: Logger;
-  /** Whether the database answers, for `/ready`. */
-  readonly isReady: () => Promise<boolean>;
+  /** What `/ready` asks: the database, and Redis when the streams live there. */
+  readonly readiness: ReadinessChecks;
   readonly bodyLimitBytes: number;
   readonly corsOrigins: readonly string[];
   /** Believe `X-Forwarded-For` for the client address (only behind your own proxy). */
   readonly trustProxy: boolean;
   readonly version: string;
+  /** What `GET /events` streams from, and the connections it counts against. */
+  readonly realtime: Omit<RealtimeRouterOptions, 'authenticate'>;
 }
 
 /**
@@ -32,14 +35,15 @@ export interface HttpAppOptions {
  * routes the app really serves against the OpenAPI document (`router.stack`).
  */
 export const createApiRouter = (
-  options: Pick<HttpAppOptions, 'useCases' | 'isReady' | 'version'>,
+  options: Pick<HttpAppOptions, 'useCases' | 'readiness' | 'version' | 'realtime'>,
 ): Router<HttpState> => {
   const router = new Router<HttpState>();
   for (const area of [
-    createOperationsRouter(options.isReady),
+    createOperationsRouter(options.readiness),
     createDocsRouter(buildOpenApiDocument({ version: options.version })),
     createAuthRouter(options.useCases),
     createChatRouter(options.useCases),
+    createRealtimeRouter({ ...options.realtime, authenticate: options.useCases.authenticate }),
   ]) {
     router.use(area.routes());
   }

@@ -26,6 +26,8 @@ const PUBLIC_OPERATIONS = new Set([
   'GET /ready',
   'GET /openapi.json',
   'GET /docs',
+  // The handshake only: the token comes in the first frame.
+  'GET /ws',
 ]);
 
 const operations = (): Array<{ name: string; path: string; method: HttpMethod; operation: OpenApiOperation }> =>
@@ -98,6 +100,8 @@ describe('buildOpenApiDocument', () => {
         ['DELETE', '/chat/sessions/:id/messages'],
         ['PUT', '/chat/sessions/:id/messages/:message_id'],
         ['DELETE', '/chat/sessions/:id/messages/:message_id'],
+        ['GET', '/events'],
+        ['GET', '/ws'],
         ['GET', '/health'],
         ['GET', '/ready'],
         ['GET', '/openapi.json'],
@@ -119,7 +123,8 @@ describe('buildOpenApiDocument', () => {
 
     expect(new Set(ids).size).toBe(ids.length);
     for (const { name, operation } of operations()) {
-      expect(Object.keys(operation.responses).some((status) => /^2\d\d$/.test(status)), name).toBe(true);
+      // The WebSocket handshake succeeds with 101 Switching Protocols.
+      expect(Object.keys(operation.responses).some((status) => /^(2\d\d|101)$/.test(status)), name).toBe(true);
       expect(operation.responses['500'], name).toEqual({ $ref: '#/components/responses/InternalError' });
     }
   });
@@ -258,15 +263,30 @@ describe('buildOpenApiDocument', () => {
     expect(schema('Error').required).toEqual(['error', 'code']);
   });
 
-  it('describes the WebSocket and the security headers in the info, not as HTTP paths', () => {
+  it('describes real time and the security headers in the info', () => {
     const description = String(document.info.description);
 
-    expect(description).toContain('/ws');
-    expect(description).toContain('4401');
+    for (const type of ['message.created', 'message.updated', 'message.deleted', 'messages.cleared', 'session.created', 'session.updated', 'session.deleted']) {
+      expect(description).toContain(type);
+    }
+    for (const word of ['/ws', '/events', 'epoch', 'offset', 'since', 'Last-Event-ID', 'recovered', 'degraded', 'resync']) expect(description).toContain(word);
     expect(description).toContain("default-src 'none'; frame-ancestors 'none'");
     expect(description).toContain('nosniff');
     expect(description).toContain('no-store');
-    expect(Object.keys(document.paths)).not.toContain('/ws');
+  });
+
+  it('documents the WebSocket handshake with every close code, and the event stream as text/event-stream', () => {
+    const ws = document.paths['/ws']?.get;
+    const events = document.paths['/events']?.get;
+
+    expect(Object.keys(ws?.responses ?? {})).toEqual(['101', '426', '500']);
+    expect(Object.keys(events?.responses ?? {})).toEqual(['200', '400', '401', '429', '500', '503']);
+    for (const code of ['4401', '1001', '1008', '1009', '1011', '1013']) expect(ws?.description).toContain(code);
+    expect(Object.keys(events?.responses['200']?.content as object)).toEqual(['text/event-stream']);
+    expect(events?.parameters).toEqual([expect.objectContaining({ name: 'Last-Event-ID', in: 'header', required: false })]);
+    for (const frame of ['AuthFrame', 'RealtimeEvent', 'ReadyFrame', 'ControlFrame', 'ErrorFrame', 'StreamPosition']) {
+      expect(document.components.schemas, frame).toHaveProperty(frame);
+    }
   });
 });
 

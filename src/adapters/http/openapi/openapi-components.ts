@@ -12,6 +12,7 @@ import {
 } from '../../../application/validation/fields.js';
 import { DEFAULT_SESSION_TITLE } from '../../../domain/chat-session.entity.js';
 import { SENDERS } from '../../../domain/message.entity.js';
+import { realtimeSchemas } from './realtime-schemas.js';
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | JsonObject;
 export type JsonObject = { readonly [key: string]: JsonValue };
@@ -93,6 +94,7 @@ const textSchema: JsonObject = {
 const paginationExample: JsonObject = { page: 1, per_page: 20, total: 57, pages: 3, has_next: true, has_prev: false };
 
 const schemas: Readonly<Record<string, JsonObject>> = {
+  ...realtimeSchemas,
   User: {
     type: 'object',
     description: 'An account as anyone may see it: never a password or its hash.',
@@ -418,17 +420,24 @@ const responses: Readonly<Record<string, JsonObject>> = {
     unsupported_media_type: error('Request body must be JSON', 'unsupported_media_type'),
   }),
   TooManyRequests: errorResponse(
-    'Too many failed password checks (logins, or `current_password` on the profile) for this account or from this address.',
-    { rate_limited: error('Too many attempts, try again later', 'rate_limited') },
+    'Too many failed password checks (logins, or `current_password` on the profile) for this account or from this address; on `/events`, too many open real-time connections for this user.',
+    {
+      rate_limited: error('Too many attempts, try again later', 'rate_limited'),
+      too_many_connections: error('Too many connections for this user', 'rate_limited'),
+    },
     { 'Retry-After': componentRef('headers', 'RetryAfter') },
   ),
+  UpgradeRequired: errorResponse('`/ws` is a WebSocket endpoint: the request must ask for `Upgrade: websocket`.', {
+    upgrade_required: error('This is a WebSocket endpoint: connect with Upgrade: websocket', 'upgrade_required'),
+  }),
   InternalError: errorResponse('A bug; the body says nothing more and the server log holds the rest.', {
     internal: error('Internal server error', 'internal'),
   }),
   Unavailable: errorResponse(
-    'The database does not answer.',
+    'The database does not answer (or, for `/ready` and `/events`, Redis when the event streams live there).',
     {
       unavailable: error('Database unavailable', 'unavailable'),
+      realtime_unavailable: error('Real-time updates are unavailable', 'unavailable'),
     },
     { 'Retry-After': componentRef('headers', 'RetryAfter') },
   ),

@@ -34,7 +34,7 @@ export interface OpenApiDocumentOptions {
   readonly version: string;
 }
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 426 | 429 | 500 | 503;
 
 const ERROR_RESPONSES: Readonly<Record<ErrorStatus, string>> = {
   400: 'BadRequest',
@@ -44,6 +44,7 @@ const ERROR_RESPONSES: Readonly<Record<ErrorStatus, string>> = {
   409: 'Conflict',
   413: 'PayloadTooLarge',
   415: 'UnsupportedMediaType',
+  426: 'UpgradeRequired',
   429: 'TooManyRequests',
   500: 'InternalError',
   503: 'Unavailable',
@@ -329,6 +330,74 @@ const chatPaths: Record<string, OpenApiPathItem> = {
   },
 };
 
+const realtimePaths: Record<string, OpenApiPathItem> = {
+  '/events': {
+    get: {
+      operationId: 'streamEvents',
+      tags: ['Real time'],
+      summary: "The caller's changes as Server-Sent Events",
+      description: [
+        "Streams every change to the caller's data, from every server instance, as `text/event-stream`:",
+        'each event is `id: <epoch>:<offset>`, `event: <type>`, `data: <the event as JSON>` (schema `RealtimeEvent`).',
+        'The stream opens with `event: ready` (schema `ReadyFrame`), after replaying what came after `Last-Event-ID`',
+        'when the history still holds all of it; `event: degraded` and `event: resync` (schema `ControlFrame`) report',
+        'a Redis outage and its end. A comment line (`: keep-alive`) goes out every 15 s. The stream ends when its',
+        'login ends (logout, password change, ...) or the server shuts down; a client that does not read is cut off.',
+        'Open streams and WebSockets of one user count against one cap (20 by default): over it, 429.',
+      ].join(' '),
+      security: ACCESS_TOKEN,
+      parameters: [
+        {
+          name: 'Last-Event-ID',
+          in: 'header',
+          required: false,
+          description:
+            'The `id` of the last event this client handled (`<epoch>:<offset>`); `EventSource` sends it by itself on reconnect. Any other value is 400.',
+          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}:\\d+$', examples: ['k3x9Qw_a:41'] },
+        },
+      ],
+      responses: {
+        '200': {
+          description: 'The stream, until the client leaves, the login ends or the server stops.',
+          content: {
+            'text/event-stream': {
+              schema: { type: 'string' },
+              examples: {
+                stream: {
+                  value:
+                    'retry: 2000\n\nid: k3x9Qw_a:42\nevent: ready\ndata: {"type":"ready","epoch":"k3x9Qw_a","offset":42,"recovered":false}\n\n' +
+                    'id: k3x9Qw_a:43\nevent: message.created\ndata: {"type":"message.created","epoch":"k3x9Qw_a","offset":43,"session_id":12,"message":{…}}\n\n',
+                },
+              },
+            },
+          },
+        },
+        ...errors(400, ...AUTHENTICATED_ERRORS, 429),
+      },
+    },
+  },
+  '/ws': {
+    get: {
+      operationId: 'openWebSocket',
+      tags: ['Real time'],
+      summary: 'The WebSocket handshake',
+      description: [
+        'Upgrade to a WebSocket, then send `AuthFrame` within 5 seconds. The server replays what came after `since`,',
+        'sends `ReadyFrame`, then every `RealtimeEvent` of the user as it is committed, and `ControlFrame`s. Send',
+        '`{"type":"ping"}` at will (answer `{"type":"pong"}`); anything else after `auth` is answered with an `ErrorFrame`.',
+        'The server pings every 30 s and drops a peer that did not answer the previous ping. Close codes: 4401 no valid',
+        '`auth` in time, or the login ended; 1001 server shutting down; 1008 too many connections for the user; 1009 a',
+        'frame over 4 KiB; 1011 a server bug; 1013 the client does not read (over 1 MiB waiting) or a dependency is down (retry).',
+      ].join(' '),
+      security: PUBLIC,
+      responses: {
+        '101': { description: 'Switching to the WebSocket protocol.' },
+        ...errors(426),
+      },
+    },
+  },
+};
+
 const operationsPaths: Record<string, OpenApiPathItem> = {
   '/health': {
     get: {
@@ -345,9 +414,10 @@ const operationsPaths: Record<string, OpenApiPathItem> = {
       operationId: 'ready',
       tags: ['Operations'],
       summary: 'Readiness',
-      description: 'Answers 200 when the database answers, 503 otherwise: take the instance out of rotation on 503.',
+      description:
+        'Answers 200 when the database answers (and Redis, when the event streams live there), 503 naming what does not: take the instance out of rotation on 503.',
       security: PUBLIC,
-      responses: { '200': json('The database answers (`{"status":"ready"}`).', 'Status'), ...errors(503) },
+      responses: { '200': json('Every dependency answers (`{"status":"ready"}`).', 'Status'), ...errors(503) },
     },
   },
   '/openapi.json': {
@@ -411,13 +481,20 @@ Everything under \`/auth\` also has \`Cache-Control: no-store\`. Chat text is st
 hold code) and only ever served as JSON. The docs page has its own policy, allowing only its own
 scripts and styles. CORS allows only the origins configured in \`CORS_ORIGINS\`.
 
-## Real time: \`GET /ws\` (WebSocket)
-Not an HTTP operation, so not listed below. Connect to \`/ws\` and send, within 5 seconds,
-\`{"type":"auth","token":"<access_token>"}\`; otherwise the server closes with code 4401. The server
-then pushes every change to the user's own data, on every connection of that user:
-\`{"type":"message.created","session_id":12,"message":{...}}\`, likewise \`message.updated\`,
-\`message.deleted\` (with \`message_id\`), \`messages.cleared\`, \`session.created\`,
-\`session.updated\` and \`session.deleted\`. A connection whose login ends is closed.
+## Real time: \`GET /ws\` (WebSocket) and \`GET /events\` (Server-Sent Events)
+Every change to a user's data (\`session.created\`, \`session.updated\`, \`session.deleted\`,
+\`message.created\`, \`message.updated\`, \`message.deleted\`, \`messages.cleared\`) becomes an event,
+pushed once it is committed to every open connection of that user, on every server instance, and to
+no one else. Each carries the user's stream position: \`offset\` grows by exactly one per event of
+that user, \`epoch\` names the stream and changes when its history is lost (Redis flushed; without
+Redis, a restart), so positions compare only within one epoch. A client that reconnects with its
+last position (\`since\` on \`/ws\`, \`Last-Event-ID\` on \`/events\`) first receives exactly what it
+missed, in order, if the history still holds all of it (by default the last 1,000 events of the last
+24 hours), then \`ready\` with \`recovered: true\`; otherwise no replay and \`recovered: false\`: reload
+through this API. \`degraded\` says Redis is unreachable (HTTP keeps working); \`resync\` that delivery
+is back and events of the outage may be missing. The frames are the schemas \`AuthFrame\`,
+\`RealtimeEvent\`, \`ReadyFrame\`, \`ControlFrame\` and \`ErrorFrame\`; the close codes (4401, 1001, 1008,
+1009, 1011, 1013) are listed under \`GET /ws\`.
 `.trim();
 
 /** The OpenAPI 3.1 description of the whole HTTP API, served at `/openapi.json`. */
@@ -433,8 +510,9 @@ export const buildOpenApiDocument = (options: OpenApiDocumentOptions): OpenApiDo
   tags: [
     { name: 'Auth', description: 'Accounts and logins.' },
     { name: 'Chat', description: "The caller's sessions and their messages; every call needs the access token." },
+    { name: 'Real time', description: "Each user's changes, pushed as they are committed, resumable after a dropped connection." },
     { name: 'Operations', description: 'Probes and this documentation.' },
   ],
-  paths: { ...authPaths, ...chatPaths, ...operationsPaths },
+  paths: { ...authPaths, ...chatPaths, ...realtimePaths, ...operationsPaths },
   components: openApiComponents,
 });

@@ -1,0 +1,96 @@
+import { AUTH_TOKEN_MAX } from '../../realtime/client-frames.js';
+import type { JsonObject } from './openapi-components.js';
+
+const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
+
+const epoch: JsonObject = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9_-]{1,64}$',
+  description: "Names the user's stream; it changes when the stream's history is lost. Compare offsets only within one epoch.",
+  examples: ['k3x9Qw_a'],
+};
+const offset: JsonObject = {
+  type: 'integer',
+  minimum: 0,
+  description: "The event's place in the user's stream: one more than the user's previous event.",
+  examples: [42],
+};
+const sessionId: JsonObject = { type: 'integer', minimum: 1 };
+
+const event = (type: string, description: string, properties: Record<string, JsonObject>): JsonObject => ({
+  type: 'object',
+  description,
+  required: ['type', 'epoch', 'offset', ...Object.keys(properties)],
+  properties: { type: { const: type }, epoch, offset, ...properties },
+});
+
+/** The frames of `/ws` and the `data` of `/events`, as JSON Schema. */
+export const realtimeSchemas: Readonly<Record<string, JsonObject>> = {
+  StreamPosition: {
+    type: 'object',
+    required: ['epoch', 'offset'],
+    properties: { epoch, offset },
+  },
+  RealtimeEvent: {
+    description: 'A change to the user\'s data, pushed after it is committed. `Last-Event-ID` / `since` resume from its position.',
+    oneOf: [
+      event('session.created', 'A session was created.', { session: ref('Session') }),
+      event('session.updated', 'A session was renamed, or a message made it the most recent.', { session: ref('Session') }),
+      event('session.deleted', 'A session was deleted.', { session_id: sessionId }),
+      event('message.created', 'A message was sent.', { session_id: sessionId, message: ref('Message') }),
+      event('message.updated', 'A message was edited.', { session_id: sessionId, message: ref('Message') }),
+      event('message.deleted', 'A message was deleted.', { session_id: sessionId, message_id: { type: 'integer', minimum: 1 } }),
+      event('messages.cleared', 'Every message of a session was deleted.', {
+        session_id: sessionId,
+        deleted_count: { type: 'integer', minimum: 0 },
+      }),
+    ],
+  },
+  ReadyFrame: {
+    type: 'object',
+    description: 'Sent once, after the replay: the stream is live from here.',
+    required: ['type', 'epoch', 'offset', 'recovered'],
+    properties: {
+      type: { const: 'ready' },
+      epoch,
+      offset: { ...offset, description: "The user's latest offset." },
+      recovered: {
+        type: 'boolean',
+        description:
+          'Whether every event after the requested position was replayed. `false` (no position given, another epoch, or older than the history): reload what you show through the REST API.',
+      },
+    },
+  },
+  ControlFrame: {
+    type: 'object',
+    description:
+      '`degraded`: Redis is unreachable and events are not being delivered (HTTP still works). `resync`: delivery is back but events may have been missed: reload through the REST API.',
+    required: ['type'],
+    properties: { type: { enum: ['degraded', 'resync'] } },
+  },
+  AuthFrame: {
+    type: 'object',
+    description: 'The first frame a WebSocket client sends, within 5 seconds.',
+    required: ['type', 'token'],
+    properties: {
+      type: { const: 'auth' },
+      token: { type: 'string', minLength: 1, maxLength: AUTH_TOKEN_MAX, description: 'An access token.' },
+      since: { ...ref('StreamPosition'), description: 'Resume after this position (the last event this client handled).' },
+    },
+    examples: [{ type: 'auth', token: 'eyJhbGciOi…', since: { epoch: 'k3x9Qw_a', offset: 41 } }],
+  },
+  ErrorFrame: {
+    type: 'object',
+    description: 'Why the server refuses a frame or is about to close: the error shape of the REST API, with `type: "error"`.',
+    required: ['type', 'error', 'code'],
+    properties: {
+      type: { const: 'error' },
+      error: { type: 'string' },
+      code: {
+        type: 'string',
+        examples: ['validation_failed', 'invalid_token', 'auth_timeout', 'too_many_connections', 'unknown_frame', 'unavailable'],
+      },
+      details: { type: 'array', items: { type: 'string' } },
+    },
+  },
+};

@@ -1,0 +1,45 @@
+import * as v from 'valibot';
+
+/**
+ * What a WebSocket client may send: `auth` first (its token, and the position to resume from),
+ * then `ping` whenever it likes.
+ */
+/** The longest token an `auth` frame may carry (an access token is a few hundred bytes). */
+export const AUTH_TOKEN_MAX = 4096;
+
+const position = v.object(
+  {
+    epoch: v.pipe(v.string('must be a string'), v.regex(/^[\w-]{1,64}$/, 'must be 1-64 letters, digits, _ and -')),
+    offset: v.pipe(v.number('must be a number'), v.safeInteger('must be a whole number'), v.minValue(0, 'must be at least 0')),
+  },
+  'must be an object with epoch and offset',
+);
+
+export const authFrame = v.object(
+  {
+    type: v.literal('auth', 'must be "auth"'),
+    token: v.pipe(v.string('is required'), v.minLength(1, 'is required'), v.maxLength(AUTH_TOKEN_MAX, 'is too long')),
+    since: v.nullish(position),
+  },
+  'must be an object',
+);
+
+export type AuthFrame = v.InferOutput<typeof authFrame>;
+
+/** A parsed frame, or the problems with it in the API's `details` wording ("field: problem"). */
+export const parseAuthFrame = (data: string): { frame: AuthFrame } | { details: string[] } => {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return { details: ['frame: must be JSON'] };
+  }
+  const result = v.safeParse(authFrame, json);
+  if (result.success) return { frame: result.output };
+  return {
+    details: result.issues.map((issue) => {
+      const path = issue.path?.map((item) => String(item.key)).join('.') ?? 'frame';
+      return `${path || 'frame'}: ${issue.message}`;
+    }),
+  };
+};

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../application/ports/clock.port.js';
+import type { DomainEvent } from '../../application/ports/event-publisher.port.js';
+import type { EventStreams, FrameListener, HistoryLimits, LoginsEndedListener, StreamSubscription, SubscribeOptions } from './event-streams.js';
+import { LocalSubscribers } from './local-subscribers.js';
+import { presentEvent } from './present-event.js';
+import { recover } from './recovery.js';
+import { positioned, type StreamEvent } from './stream-frame.js';
+
+interface UserStream {
+  readonly epoch: string;
+  offset: number;
+  /** Oldest first, with the time each was published. */
+  readonly history: Array<{ readonly at: number; readonly event: StreamEvent }>;
+  lastUsedAt: number;
+}
+
+export interface InProcessEventStreamsOptions {
+  readonly history: HistoryLimits;
+  readonly clock: Clock;
+  readonly onListenerError?: (error: unknown) => void;
+}
+
+export const newEpoch = (): string => randomBytes(6).toString('base64url');
+
+/**
+ * The streams of a single instance, in memory: each user's stream gets an epoch of its own when
+ * it is first used, so a restart (which loses every history) can never be mistaken for the same
+ * stream. Streams unused for longer than the history's age are dropped, so memory follows the
+ * users active within that window rather than every user ever seen.
+ */
+export class InProcessEventStreams implements EventStreams {
+  // Kept in order of last use, so the idle streams to drop are always at the front.
+  private readonly streams = new Map<string, UserStream>();
+  private readonly subscribers: LocalSubscribers;
+
+  constructor(private readonly options: InProcessEventStreamsOptions) {
+    this.subscribers = new LocalSubscribers(options.onListenerError);
+  }
+
+  async start(): Promise<void> {}
+
+  async publish(event: DomainEvent): Promise<void> {
+    if (event.type === 'logins.ended') {
+      this.subscribers.loginsEnded(event.userId, event.loginIds);
+      return;
+    }
+    const payload = presentEvent(event);
+    if (!payload) return;
+    const now = this.options.clock.now().getTime();
+    const stream = this.streamOf(event.userId, now);
+    stream.offset += 1;
+    const streamEvent = positioned(payload, { epoch: stream.epoch, offset: stream.offset });
+    stream.history.push({ at: now, event: streamEvent });
+    this.trim(stream, now);
+    this.subscribers.deliver(event.userId, streamEvent);
+  }
+
+  async subscribe(userId: string, listener: FrameListener, options: SubscribeOptions = {}): Promise<StreamSubscription> {
+    const now = this.options.clock.now().getTime();
+    const stream = this.streamOf(userId, now);
+    this.trim(stream, now);
+    const subscriber = this.subscribers.add(userId, listener);
+    const head = { epoch: stream.epoch, offset: stream.offset };
+    const { replay, recovered } = recover(options.since, head, stream.history.map((entry) => entry.event));
+    this.subscribers.start(subscriber, replay, head, recovered);
+    return { close: () => this.subscribers.remove(subscriber) };
+  }
+
+  onLoginsEnded(listener: LoginsEndedListener): () => void {
+    return this.subscribers.onLoginsEnded(listener);
+  }
+
+  isHealthy(): boolean {
+    return true;
+  }
+
+  async close(): Promise<void> {}
+
+  private streamOf(userId: string, now: number): UserStream {
+    this.dropIdle(now);
+    let stream = this.streams.get(userId);
+    if (stream) {
+      this.streams.delete(userId);
+    } else {
+      stream = { epoch: newEpoch(), offset: 0, history: [], lastUsedAt: now };
+    }
+    stream.lastUsedAt = now;
+    this.streams.set(userId, stream);
+    return stream;
+  }
+
+  private trim(stream: UserStream, now: number): void {
+    const { maxEvents, maxAgeMs } = this.options.history;
+    const excess = stream.history.length - maxEvents;
+    if (excess > 0) stream.history.splice(0, excess);
+    let expired = 0;
+    while (expired < stream.history.length && (stream.history[expired]?.at ?? now) < now - maxAgeMs) expired += 1;
+    if (expired > 0) stream.history.splice(0, expired);
+  }
+
+  private dropIdle(now: number): void {
+    for (const [userId, stream] of this.streams) {
+      if (stream.lastUsedAt >= now - this.options.history.maxAgeMs) break;
+      this.streams.delete(userId);
+      // A stream someone listens to keeps its epoch (dropping it would make their position
+      // meaningless): it counts as used now and goes to the back.
+      if (this.subscribers.hasSubscribers(userId)) {
+        stream.lastUsedAt = now;
+        this.streams.set(userId, stream);
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import type { FrameListener, LoginsEndedListener } from './event-streams.js';
+import type { StreamEvent, StreamFrame, StreamPosition } from './stream-frame.js';
+
+interface Subscriber {
+  readonly userId: string;
+  readonly listener: FrameListener;
+  /** Live events that arrived while the replay was being read; null once live. */
+  pending: StreamEvent[] | null;
+  /** The last position delivered, null before `ready`. */
+  position: StreamPosition | null;
+}
+
+/**
+ * The subscribers of this instance, and the rules of delivery both adapters share: live events
+ * are held back until the replay and `ready` are out, an event already delivered (replayed, then
+ * heard live) is dropped, and a jump in the stream (another epoch, a skipped offset) is announced
+ * with `resync` because something was missed.
+ */
+export class LocalSubscribers {
+  private readonly byUser = new Map<string, Set<Subscriber>>();
+  private readonly loginsEndedListeners = new Set<LoginsEndedListener>();
+
+  constructor(private readonly onListenerError: (error: unknown) => void = () => undefined) {}
+
+  /** Registers a subscriber that holds live events back until `start`. */
+  add(userId: string, listener: FrameListener): Subscriber {
+    const subscriber: Subscriber = { userId, listener, pending: [], position: null };
+    let subscribers = this.byUser.get(userId);
+    if (!subscribers) this.byUser.set(userId, (subscribers = new Set()));
+    subscribers.add(subscriber);
+    return subscriber;
+  }
+
+  /** Delivers the replay and `ready`, then whatever was held back, and goes live. */
+  start(subscriber: Subscriber, replay: readonly StreamEvent[], head: StreamPosition, recovered: boolean): void {
+    for (const event of replay) this.emit(subscriber, event);
+    subscriber.position = { epoch: head.epoch, offset: head.offset };
+    this.emit(subscriber, { type: 'ready', epoch: head.epoch, offset: head.offset, recovered });
+    const pending = subscriber.pending ?? [];
+    subscriber.pending = null;
+    for (const event of pending) this.deliverTo(subscriber, event);
+  }
+
+  remove(subscriber: Subscriber): void {
+    const subscribers = this.byUser.get(subscriber.userId);
+    if (!subscribers?.delete(subscriber)) return;
+    if (subscribers.size === 0) this.byUser.delete(subscriber.userId);
+  }
+
+  hasSubscribers(userId: string): boolean {
+    return this.byUser.has(userId);
+  }
+
+  deliver(userId: string, event: StreamEvent): void {
+    const subscribers = this.byUser.get(userId);
+    if (!subscribers) return;
+    for (const subscriber of [...subscribers]) this.deliverTo(subscriber, event);
+  }
+
+  /** `degraded` or `resync`, to every live subscriber of this instance. */
+  broadcast(frame: StreamFrame): void {
+    for (const subscribers of [...this.byUser.values()]) {
+      for (const subscriber of [...subscribers]) if (subscriber.pending === null) this.emit(subscriber, frame);
+    }
+  }
+
+  onLoginsEnded(listener: LoginsEndedListener): () => void {
+    const entry: LoginsEndedListener = (userId, loginIds) => listener(userId, loginIds);
+    this.loginsEndedListeners.add(entry);
+    return () => {
+      this.loginsEndedListeners.delete(entry);
+    };
+  }
+
+  loginsEnded(userId: string, loginIds: readonly string[]): void {
+    for (const listener of [...this.loginsEndedListeners]) {
+      try {
+        listener(userId, loginIds);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+
+  private deliverTo(subscriber: Subscriber, event: StreamEvent): void {
+    if (subscriber.pending !== null) {
+      subscriber.pending.push(event);
+      return;
+    }
+    const position = subscriber.position;
+    if (position && position.epoch === event.epoch && event.offset <= position.offset) return;
+    if (!position || position.epoch !== event.epoch || event.offset !== position.offset + 1) {
+      this.emit(subscriber, { type: 'resync' });
+    }
+    subscriber.position = { epoch: event.epoch, offset: event.offset };
+    this.emit(subscriber, event);
+  }
+
+  private emit(subscriber: Subscriber, frame: StreamFrame): void {
+    try {
+      subscriber.listener(frame);
+    } catch (error) {
+      this.onListenerError(error);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import type { DomainEvent } from '../../application/ports/event-publisher.port.js';
+import { presentMessage, presentSession } from '../http/presenters/resource.presenter.js';
+import type { EventPayload } from './stream-frame.js';
+
+/**
+ * A domain event as the wire carries it (snake_case, resources as the REST API shows them), or
+ * null for what is not a stream event: `logins.ended` closes connections and is never delivered.
+ */
+export const presentEvent = (event: DomainEvent): EventPayload | null => {
+  switch (event.type) {
+    case 'session.created':
+    case 'session.updated':
+      return { type: event.type, session: presentSession(event.session) };
+    case 'session.deleted':
+      return { type: event.type, session_id: event.sessionId };
+    case 'message.created':
+    case 'message.updated':
+      return { type: event.type, session_id: event.sessionId, message: presentMessage(event.message) };
+    case 'message.deleted':
+      return { type: event.type, session_id: event.sessionId, message_id: event.messageId };
+    case 'messages.cleared':
+      return { type: event.type, session_id: event.sessionId, deleted_count: event.deletedCount };
+    case 'logins.ended':
+      return null;
+  }
+};
