@@ -1,4 +1,6 @@
 import * as v from 'valibot';
+import { validate } from '../../application/validation/validate.js';
+import { ValidationError } from '../../domain/domain-error.js';
 
 /**
  * What a WebSocket client may send: `auth` first (its token, and the position to resume from),
@@ -27,19 +29,17 @@ export const authFrame = v.object(
 export type AuthFrame = v.InferOutput<typeof authFrame>;
 
 /** A parsed frame, or the problems with it in the API's `details` wording ("field: problem"). */
-export const parseAuthFrame = (data: string): { frame: AuthFrame } | { details: string[] } => {
+export const parseAuthFrame = (data: string): { frame: AuthFrame } | { details: readonly string[] } => {
   let json: unknown;
   try {
     json = JSON.parse(data);
   } catch {
     return { details: ['frame: must be JSON'] };
   }
-  const result = v.safeParse(authFrame, json);
-  if (result.success) return { frame: result.output };
-  return {
-    details: result.issues.map((issue) => {
-      const path = issue.path?.map((item) => String(item.key)).join('.') ?? 'frame';
-      return `${path || 'frame'}: ${issue.message}`;
-    }),
-  };
+  try {
+    return { frame: validate(authFrame, json) };
+  } catch (error) {
+    if (error instanceof ValidationError) return { details: error.details };
+    throw error;
+  }
 };

@@ -102,6 +102,13 @@ export class WebSocketGateway {
     return this.sockets.size;
   }
 
+  /** Bytes waiting to be sent, over every socket: bounded, however slowly clients read. */
+  get bufferedBytes(): number {
+    let total = 0;
+    for (const ws of this.sockets) total += ws.bufferedAmount;
+    return total;
+  }
+
   /** Closes every socket with 1001 and stops taking new ones; ends those that do not answer soon. */
   async close(): Promise<void> {
     this.closing = true;
@@ -129,9 +136,16 @@ export class WebSocketGateway {
         end(reason === 'shutdown' ? CloseCode.shuttingDown : CloseCode.unauthenticated, reason === 'shutdown' ? 'server shutting down' : 'login ended'),
     };
 
+    // Delivery stops at once; the socket itself goes once the close handshake is done (or times out).
+    const release = (): void => {
+      stage = 'closed';
+      clearTimeout(authDeadline);
+      subscription?.close();
+      this.options.connections.remove(connection);
+    };
     const end = (code: number, reason: string): void => {
       if (stage === 'closed') return;
-      stage = 'closed';
+      release();
       ws.close(code, reason);
     };
     const send = (frame: StreamFrame | Record<string, unknown>): void => {
@@ -203,10 +217,7 @@ export class WebSocketGateway {
     // `ws` has already answered a protocol error (1009 for a frame over the limit) with its close frame.
     ws.on('error', (error) => log.debug({ err: error }, 'WebSocket error'));
     ws.on('close', () => {
-      stage = 'closed';
-      clearTimeout(authDeadline);
-      subscription?.close();
-      this.options.connections.remove(connection);
+      release();
       this.sockets.delete(ws);
     });
   }
