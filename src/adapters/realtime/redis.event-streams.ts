@@ -104,7 +104,13 @@ export class RedisEventStreams implements EventStreams {
       this.update();
     });
     this.listener.on('message', (channel: string, message: string) => {
-      if (channel === this.channel) this.receive(message);
+      if (channel !== this.channel) return;
+      try {
+        this.receive(message);
+      } catch (error) {
+        // Something else published on our channel: ignore it rather than fail the connection.
+        options.logger.warn({ err: error }, 'ignored a malformed real-time announcement');
+      }
     });
   }
 
@@ -137,7 +143,9 @@ export class RedisEventStreams implements EventStreams {
       return;
     }
     const payload = presentEvent(event);
-    if (!payload) return;
+    // While Redis is known to be away the event is dropped at once, rather than making the request
+    // that committed it wait for a command to time out: its subscribers were told `degraded`.
+    if (!payload || !this.healthy) return;
     const { history } = this.options;
     await this.command(() =>
       this.commands.chatPublish(
