@@ -78,7 +78,17 @@ const main = async (): Promise<void> => {
     }, SHUTDOWN_GRACE_MS);
     deadline.unref();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
+    for (const response of inFlight) {
+      if (!response.headersSent) {
+        response.setHeader('Connection', 'close');
+        continue;
+      }
+      // Too late to say so in a header (an event stream, ended just below): its connection is
+      // ended once the response is done, or it would idle until the keep-alive timeout.
+      const socket = response.socket;
+      if (response.writableFinished) socket?.end();
+      else response.once('finish', () => socket?.end());
+    }
     server.closeIdleConnections();
     // Long-lived connections hold the server open: event streams end and sockets close with 1001
     // first, so that only ordinary requests are left to finish.

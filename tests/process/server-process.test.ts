@@ -2,198 +2,34 @@
  * The built server as its own process, the way `npm start` runs it: `node dist/src/main.js` with a
  * clean environment in a temporary working directory (so no `.env` or database lands in the repo).
  * It checks what only a real process shows: the seed's flow end to end, data and tokens surviving
- * a restart, graceful shutdown on SIGTERM, the `.env` written on a first development start, and a
- * bad configuration failing fast with one line on stderr (QUALITY.md, Reliability).
+ * a restart, graceful shutdown on SIGTERM (WebSockets and event streams included), the `.env`
+ * written on a first development start, and a bad configuration failing fast with one line on
+ * stderr (QUALITY.md, Reliability). The process helpers live in `tests/support/server-process.ts`.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, createApi, TEST_PASSWORD, uniqueUsername } from '../support/api-client.js';
+import { type Api, TEST_PASSWORD, uniqueUsername } from '../support/api-client.js';
 import { expectJson, INVALID_TOKEN, messageResource, sessionResource, tokenPair, userResource } from '../support/http-expectations.js';
 import { createMySqlTestDatabase, describeWithMySql, type MySqlTestDatabase } from '../support/mysql-test-database.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = join(ROOT, 'dist', 'src', 'main.js');
-
-type Env = Record<string, string | undefined>;
-
-/** One JSON log line of pino. */
-interface LogLine {
-  readonly level: number;
-  readonly msg: string;
-  readonly [key: string]: unknown;
-}
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
-
-interface ServerProcess {
-  readonly child: ChildProcess;
-  readonly cwd: string;
-  /** Every JSON line on stdout so far. */
-  readonly logs: readonly LogLine[];
-  /** Everything on stdout that was not a JSON log line. */
-  readonly stdoutText: () => string;
-  readonly stderr: () => string;
-  readonly exited: Promise<Exit>;
-  /** The first log line (already seen or to come) that matches, or a rejection on exit/timeout. */
-  waitForLog(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
-}
-
-interface RunningServer extends ServerProcess {
-  readonly port: number;
-  readonly baseUrl: string;
-  readonly api: Api;
-  /** SIGTERM, then the exit. */
-  stop(): Promise<Exit>;
-}
-
-/** Every child this file started, so that none outlives a test, passing or failing. */
-const children = new Set<ChildProcess>();
-/** Temporary directories to remove at the end. */
-const tempDirs: string[] = [];
-
-const tempDir = (prefix = 'chat-process-'): string => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-};
-
-const randomSecret = (): string => randomBytes(48).toString('base64url');
-
-const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-};
-
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Starts `node dist/src/main.js` in `cwd` with only PATH and `env` (a value of `undefined` leaves
- * that variable out). It does not wait for anything.
- */
-const launch = (env: Env, cwd: string): ServerProcess => {
-  const childEnv: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) childEnv[name] = value;
-
-  const child = spawn(process.execPath, [MAIN], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-
-  const logs: LogLine[] = [];
-  let stdoutText = '';
-  let stderr = '';
-  const watchers = new Set<(line: LogLine) => void>();
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  // Every stream read to its end, so 'close' below means the output is complete.
-  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  createInterface({ input: child.stdout! }).on('line', (text) => {
-    let line: LogLine;
-    try {
-      line = JSON.parse(text) as LogLine;
-    } catch {
-      stdoutText += `${text}\n`;
-      return;
-    }
-    logs.push(line);
-    for (const watcher of watchers) watcher(line);
-  });
-
-  const waitForLog = (match: (line: LogLine) => boolean, timeoutMs = 15_000): Promise<LogLine> => {
-    const seen = logs.find(match);
-    if (seen) return Promise.resolve(seen);
-    let watcher: ((line: LogLine) => void) | undefined;
-    const found = new Promise<LogLine>((resolve, reject) => {
-      watcher = (line) => {
-        if (match(line)) resolve(line);
-      };
-      watchers.add(watcher);
-      void closed.then(async () => {
-        const exit = await exited;
-        reject(new Error(`the server exited (${exit.code ?? exit.signal}) before the awaited log line; stderr: ${stderr}`));
-      });
-    });
-    return within(found, timeoutMs, 'waiting for a log line').finally(() => {
-      if (watcher) watchers.delete(watcher);
-    });
-  };
-
-  return {
-    child,
-    cwd,
-    logs,
-    stdoutText: () => stdoutText,
-    stderr: () => stderr,
-    // Resolved once the output is complete too, so a test reads every line the process wrote.
-    exited: closed.then(() => exited),
-    waitForLog,
-  };
-};
-
-/** The environment every start shares; each test adds or removes what it is about. */
-const baseEnv = (overrides: Env = {}): Env => ({
-  NODE_ENV: 'test',
-  PORT: '0',
-  HOST: '127.0.0.1',
-  SQLITE_PATH: join(tempDir('chat-db-'), 'chat.sqlite'),
-  JWT_SECRET_KEY: randomSecret(),
-  BCRYPT_ROUNDS: '4',
-  LOG_LEVEL: 'info',
-  ...overrides,
-});
-
-const isListening = (line: LogLine): boolean => line.msg.startsWith('listening on');
-
-/** Starts the server and waits until it listens; `cwd` is a fresh temporary directory unless given. */
-const startServer = async (env: Env, cwd: string = tempDir()): Promise<RunningServer> => {
-  const server = launch(env, cwd);
-  const listening = await server.waitForLog(isListening, 30_000);
-  const port = listening['port'];
-  if (typeof port !== 'number') throw new Error(`no port in the listening line: ${JSON.stringify(listening)}`);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  return {
-    ...server,
-    port,
-    baseUrl,
-    api: createApi(baseUrl),
-    stop: async () => {
-      server.child.kill('SIGTERM');
-      return within(server.exited, 10_000, 'exit after SIGTERM');
-    },
-  };
-};
-
-/** Runs the server with a configuration that must not start, to its exit. */
-const runToExit = async (env: Env, cwd: string = tempDir()) => {
-  const started = performance.now();
-  const server = launch(env, cwd);
-  const exit = await within(server.exited, 15_000, 'exit of a misconfigured server');
-  return {
-    ...exit,
-    ms: performance.now() - started,
-    stderrLines: server.stderr().split('\n').filter((line) => line !== ''),
-    logs: server.logs,
-    stdoutText: server.stdoutText(),
-  };
-};
+import {
+  baseEnv,
+  BUILD_TIMEOUT_MS,
+  cleanUp,
+  delay,
+  ensureBuilt,
+  isListening,
+  killAll,
+  mySqlEnv,
+  runToExit,
+  startServer,
+  tempDir,
+  within,
+} from '../support/server-process.js';
+import { openEventStream, TestSocket } from '../support/test-socket.js';
+import { Collector } from '../support/frame-collector.js';
 
 /** Whether a new TCP connection to `port` is refused. */
 const connectionRefused = (port: number): Promise<boolean> =>
@@ -259,31 +95,21 @@ const refusedWithin = async (port: number, ms: number): Promise<boolean> => {
   return false;
 };
 
-const killAll = async (): Promise<void> => {
-  await Promise.all(
-    [...children].map(async (child) => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await gone;
-      }
-      children.delete(child);
-    }),
-  );
-};
-
-beforeAll(async () => {
-  // Once for the file: every test runs what `npm start` runs, the compiled server.
-  await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-  if (!existsSync(MAIN)) throw new Error(`npm run build did not produce ${MAIN}`);
-}, 240_000);
+// Once per run, however many files need it (see `ensureBuilt`): every test runs what `npm start`
+// runs, the compiled server.
+beforeAll(ensureBuilt, BUILD_TIMEOUT_MS);
 
 afterEach(killAll);
 
-afterAll(async () => {
-  await killAll();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(cleanUp);
+
+/** The access token of a newly registered account's first login. */
+const registeredToken = async (api: Api, prefix: string): Promise<string> => {
+  const username = uniqueUsername(prefix);
+  const registered = await api.post('/auth/register', { username, email: `${username}@example.com`, password: TEST_PASSWORD });
+  expect(registered.status).toBe(201);
+  return registered.body.access_token;
+};
 
 /**
  * The seed's end-to-end subset: register → login → session → message → list → refresh → logout,
@@ -439,6 +265,69 @@ describe('the built server as a process (sqlite)', () => {
       await within(closedByServer, 3_000, 'the server closing an idle keep-alive connection');
       expect(await within(server.exited, 3_000, 'exit with an idle keep-alive connection open')).toEqual({ code: 0, signal: null });
     }, 30_000);
+
+    it('when SIGTERM arrives with a WebSocket and an event stream open, closes the socket with 1001, ends the stream and exits 0 within 10 s', async () => {
+      const server = await startServer(baseEnv());
+      const token = await registeredToken(server.api, 'rtstop');
+      // Both connections are live: authenticated, `ready` received.
+      const socket = await TestSocket.connect(server.wsUrl, token);
+      const stream = await openEventStream(`${server.baseUrl}/events`, token);
+      expect(stream.status).toBe(200);
+      await stream.events.until((events) => events.some((event) => event.event === 'ready'), 5_000, 'the stream\'s ready event');
+      const streamEndedAt = stream.ended.then(() => performance.now());
+      const socketClosedAt = socket.closed.then(() => performance.now());
+
+      const signalled = performance.now();
+      server.child.kill('SIGTERM');
+      const [closed, streamEnd, exit] = await Promise.all([
+        socket.closedWithin(10_000),
+        within(streamEndedAt, 10_000, 'the end of the event stream'),
+        within(server.exited, 10_000, 'exit after SIGTERM with real-time connections open'),
+      ]);
+      const exitedAt = performance.now();
+
+      expect(closed.code).toBe(1001);
+      // Ended by the shutdown, not before it.
+      expect(streamEnd).toBeGreaterThanOrEqual(signalled);
+      expect(await socketClosedAt).toBeGreaterThanOrEqual(signalled);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(exitedAt - signalled).toBeLessThan(10_000);
+      expect(server.logs.at(-1)?.msg).toBe('stopped');
+    }, 30_000);
+
+    it('when SIGTERM ends an event stream, closes its keep-alive connection too instead of waiting for it to time out', async () => {
+      const server = await startServer(baseEnv());
+      const token = await registeredToken(server.api, 'rtidle');
+      // A plain HTTP/1.1 client that keeps its connection for reuse and never closes it by itself.
+      const socket = connect({ host: '127.0.0.1', port: server.port });
+      const received = new Collector<string>();
+      socket.setEncoding('latin1').on('data', (chunk: string) => received.push(chunk));
+      const closedByServer = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      const text = (): string => received.items.join('');
+      socket.write(`GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nConnection: keep-alive\r\n\r\n`);
+      await received.until(() => text().includes('event: ready\n'), 5_000, 'the stream\'s ready event');
+      expect(text()).toMatch(/^HTTP\/1\.1 200 [^]*\r\ntransfer-encoding: chunked\r\n/i);
+
+      server.child.kill('SIGTERM');
+
+      // The stream ends with its last chunk; then, well before Node's 5 s keep-alive timeout, the
+      // server lets the connection go and exits.
+      await received.until(() => text().endsWith('\r\n0\r\n\r\n'), 3_000, 'the last chunk of the stream');
+      await within(closedByServer, 3_000, 'the server closing the connection of an ended event stream');
+      expect(await within(server.exited, 3_000, 'exit after ending an event stream')).toEqual({ code: 0, signal: null });
+    }, 30_000);
+  });
+
+  describe('real time', () => {
+    it('when GET /ws comes without an Upgrade header, answers 426 with the error shape and code upgrade_required', async () => {
+      const server = await startServer(baseEnv());
+
+      const response = await server.api.get('/ws');
+
+      expectJson(response, 426, { error: expect.any(String), code: 'upgrade_required' });
+      expect(response.body.error).not.toBe('');
+      expect(await server.stop()).toEqual({ code: 0, signal: null });
+    }, 30_000);
   });
 
   describe('first start in development', () => {
@@ -541,9 +430,7 @@ describeWithMySql('the built server as a process (mysql)', () => {
   });
 
   it('serves the seed flow end to end and stops cleanly', async () => {
-    const { user, password, host, port, database: name } = database!.options;
-    const url = `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${name}`;
-    const server = await startServer(baseEnv({ DATABASE_URL: url, SQLITE_PATH: undefined }));
+    const server = await startServer(baseEnv(mySqlEnv(database!.options)));
     expect(server.logs.find(isListening)).toMatchObject({ database: 'mysql' });
 
     await seedFlow(server.api);
