@@ -47,9 +47,10 @@ export interface AppConfig {
 export interface RealtimeConfig {
   /** Where the streams live when several instances share them; null keeps them in process. */
   readonly redis: { readonly url: string; readonly keyPrefix: string } | null;
-  /** Each user's history for replay: the last `historySize` events of the last `historyTtlSeconds`. */
+  /** Each user's history for replay: the last `historySize` events of the last `historyTtlSeconds`, at most `historyMaxBytes`. */
   readonly historySize: number;
   readonly historyTtlSeconds: number;
+  readonly historyMaxBytes: number;
   /** Open WebSocket and event-stream connections one user may hold on one instance. */
   readonly maxConnectionsPerUser: number;
   readonly pingIntervalSeconds: number;
@@ -130,6 +131,7 @@ const schema = v.object({
   REDIS_KEY_PREFIX: v.optional(v.pipe(v.string(), v.regex(/^[\w:.-]{1,64}$/, 'REDIS_KEY_PREFIX must be 1-64 letters, digits and _ : . -')), 'chat:'),
   EVENT_HISTORY_SIZE: v.optional(integer('EVENT_HISTORY_SIZE', 1, 100_000), '1000'),
   EVENT_HISTORY_TTL: v.optional(duration('EVENT_HISTORY_TTL'), '24h'),
+  EVENT_HISTORY_MAX_BYTES: v.optional(size('EVENT_HISTORY_MAX_BYTES'), '4mb'),
   REALTIME_MAX_CONNECTIONS_PER_USER: v.optional(integer('REALTIME_MAX_CONNECTIONS_PER_USER', 1, 100_000), '20'),
   WS_PING_INTERVAL: v.optional(duration('WS_PING_INTERVAL'), '30s'),
   SSE_KEEPALIVE_INTERVAL: v.optional(duration('SSE_KEEPALIVE_INTERVAL'), '15s'),
@@ -300,6 +302,7 @@ export const parseConfig = (environment: Environment): AppConfig => {
       redis: e.REDIS_URL === undefined ? null : { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
       historySize: e.EVENT_HISTORY_SIZE,
       historyTtlSeconds: e.EVENT_HISTORY_TTL,
+      historyMaxBytes: e.EVENT_HISTORY_MAX_BYTES,
       maxConnectionsPerUser: e.REALTIME_MAX_CONNECTIONS_PER_USER,
       pingIntervalSeconds: e.WS_PING_INTERVAL,
       keepAliveSeconds: e.SSE_KEEPALIVE_INTERVAL,

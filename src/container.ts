@@ -57,7 +57,7 @@ export const WebSocketGatewayToken: ServiceIdentifier<WebSocketGateway> = Symbol
 
 /** The streams the configuration asks for: in Redis when `REDIS_URL` is set, else in process. */
 export const createEventStreams = (config: RealtimeConfig, clock: Clock, logger: Logger): EventStreams => {
-  const history = { maxEvents: config.historySize, maxAgeMs: config.historyTtlSeconds * 1000 };
+  const history = { maxEvents: config.historySize, maxAgeMs: config.historyTtlSeconds * 1000, maxBytes: config.historyMaxBytes };
   if (config.redis) return new RedisEventStreams({ ...config.redis, history, clock, logger });
   return new InProcessEventStreams({
     history,
@@ -153,15 +153,23 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
   );
   container.bind(UseCasesToken).toResolvedValue((ports: Ports) => createUseCases(ports), [PortsToken]);
 
-  container.bind(RealtimeConnectionsToken).toConstantValue(new RealtimeConnections(config.realtime.maxConnectionsPerUser, streams));
+  container.bind(RealtimeConnectionsToken).toResolvedValue(
+    (useCases: UseCases) =>
+      new RealtimeConnections({
+        maxPerUser: config.realtime.maxConnectionsPerUser,
+        streams,
+        isLive: (principal) => useCases.checkLogin.execute(principal),
+      }),
+    [UseCasesToken],
+  );
   container.bind(HttpAppToken).toResolvedValue(
     (useCases: UseCases, connections: RealtimeConnections) =>
       createHttpApp({
         useCases,
         logger,
         readiness: {
-          Database: () => persistence.ping(),
-          ...(config.realtime.redis ? { Redis: () => streams.isHealthy() } : {}),
+          Database: { required: true, check: () => persistence.ping() },
+          ...(config.realtime.redis ? { Redis: { required: false, check: () => streams.isHealthy() } } : {}),
         },
         bodyLimitBytes: config.bodyLimitBytes,
         corsOrigins: config.corsOrigins,

@@ -11,6 +11,7 @@ export { User } from '../domain/user.entity.js';
 export { createUseCases, type Ports, type UseCases } from './use-cases.js';
 
 export { Authenticate, type AuthenticateInput } from './auth/authenticate.use-case.js';
+export { CheckLogin } from './auth/check-login.use-case.js';
 export type { ClientInfo } from './auth/client-info.js';
 export { DeleteAccount, type DeleteAccountInput } from './auth/delete-account.use-case.js';
 export { GetProfile } from './auth/get-profile.use-case.js';

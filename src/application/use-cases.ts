@@ -1,4 +1,5 @@
 import { Authenticate } from './auth/authenticate.use-case.js';
+import { CheckLogin } from './auth/check-login.use-case.js';
 import { DeleteAccount } from './auth/delete-account.use-case.js';
 import { GetProfile } from './auth/get-profile.use-case.js';
 import { LogIn } from './auth/log-in.use-case.js';
@@ -54,6 +55,7 @@ export interface UseCases {
   readonly logOut: LogOut;
   readonly logOutEverywhere: LogOutEverywhere;
   readonly authenticate: Authenticate;
+  readonly checkLogin: CheckLogin;
   readonly getProfile: GetProfile;
   readonly updateProfile: UpdateProfile;
   readonly deleteAccount: DeleteAccount;
@@ -80,6 +82,7 @@ export const createUseCases = (p: Ports): UseCases => {
     logOut: new LogOut(p.logins, p.clock, p.events),
     logOutEverywhere: new LogOutEverywhere(p.logins, p.clock, p.events),
     authenticate: new Authenticate(p.tokens, p.logins, p.clock),
+    checkLogin: new CheckLogin(p.logins, p.clock),
     getProfile: new GetProfile(p.users),
     updateProfile: new UpdateProfile(p.users, p.logins, p.hasher, p.limiter, p.clock, p.transactions, p.events),
     deleteAccount: new DeleteAccount(p.users, p.logins, p.hasher, p.limiter, p.clock, p.transactions, p.events),

@@ -120,7 +120,7 @@ const outage = (title: string, cut: (proxy: TcpProxy) => Promise<void>, { idleFi
         expect(sent.status).toBe(201);
         acknowledged.push(text);
       }
-      expectJson(await api.get('/ready'), 200, { status: 'ready' });
+      expectJson(await api.get('/ready'), 200, { status: 'ready', database: 'up' });
       await sleep(idleFirstMs);
     });
 

@@ -24,7 +24,7 @@ describeOverDatabases(
     });
 
     it('GET /ready answers 200 while the database answers', async () => {
-      expectJson(await api.get('/ready'), 200, { status: 'ready' });
+      expectJson(await api.get('/ready'), 200, { status: 'ready', database: 'up' });
     });
 
     it('HEAD /health answers 200 with no body', async () => {

@@ -4,6 +4,7 @@
  * plainly that it cannot (`recovered: false`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UseCasesToken } from '../../src/container.js';
 import type { RegisteredUser } from '../support/api-client.js';
 import { openEventStream, TestSocket, type Frame, type TestEventStream } from '../support/test-socket.js';
 import { startRealtimeServer, type RealtimeServer } from './realtime-fixtures.js';
@@ -119,4 +120,53 @@ describe('resuming a stream (memory)', () => {
       details: ['Last-Event-ID: must be <epoch>:<offset>, as an event id of this stream'],
     });
   });
+});
+
+describe('resuming after missing more than a send buffer holds (memory)', () => {
+  let realtime: RealtimeServer;
+  const opened: Array<TestSocket | TestEventStream> = [];
+
+  beforeAll(async () => {
+    realtime = await startRealtimeServer({ env: { EVENT_HISTORY_MAX_BYTES: '32mb' } });
+  });
+  afterAll(async () => {
+    for (const connection of opened) connection.close();
+    await realtime?.server.close();
+  });
+
+  // 1,000 events of about 20 KB (5,000 four-byte characters): 20 MB to replay in one go, far more
+  // than the 1 MiB a live client may leave unread plus what loopback's socket buffers take.
+  const missTwentyMegabytes = async () => {
+    const user = await realtime.user();
+    const sessionId = await realtime.session(user);
+    const socket = await TestSocket.connect(realtime.server.wsUrl, user.accessToken);
+    const ready = await socket.ready();
+    socket.close();
+    await socket.closedWithin();
+    const useCases = realtime.server.container.get(UseCasesToken);
+    for (let index = 0; index < 1_000; index += 1) {
+      await useCases.sendMessage.execute({ userId: user.id, sessionId, text: '😀'.repeat(5_000) });
+    }
+    return { user, position: { epoch: ready.epoch as string, offset: ready.offset as number } };
+  };
+
+  it('a WebSocket gets the whole replay, then ready, recovered', async () => {
+    const { user, position } = await missTwentyMegabytes();
+    const socket = await TestSocket.connect(realtime.server.wsUrl, user.accessToken, position);
+    opened.push(socket);
+    const ready = await socket.ready(15_000);
+    expect(socket.events()).toHaveLength(1_000);
+    expect(ready).toEqual({ type: 'ready', epoch: position.epoch, offset: position.offset + 1_000, recovered: true });
+  }, 30_000);
+
+  it('an event stream gets the whole replay, then ready, recovered', async () => {
+    const { user, position } = await missTwentyMegabytes();
+    const events = await openEventStream(`${realtime.server.baseUrl}/events`, user.accessToken, {
+      'Last-Event-ID': `${position.epoch}:${position.offset}`,
+    });
+    opened.push(events);
+    const received = await events.events.until((items) => items.some((item) => item.event === 'ready'), 15_000);
+    expect(received.filter((item) => item.event === 'message.created')).toHaveLength(1_000);
+    expect(received.at(-1)?.data).toEqual({ type: 'ready', epoch: position.epoch, offset: position.offset + 1_000, recovered: true });
+  }, 30_000);
 });

@@ -15,10 +15,14 @@ export interface StreamSubscription {
 
 export type LoginsEndedListener = (userId: string, loginIds: readonly string[]) => void;
 
-/** How much of each user's stream is kept for replay: the last `maxEvents`, none older than `maxAgeMs`. */
+/**
+ * How much of each user's stream is kept for replay: the last `maxEvents`, none older than
+ * `maxAgeMs`, and no more than `maxBytes` of payload (the newest event always stays).
+ */
 export interface HistoryLimits {
   readonly maxEvents: number;
   readonly maxAgeMs: number;
+  readonly maxBytes: number;
 }
 
 /**

@@ -10,8 +10,10 @@ import { positioned, type StreamEvent } from './stream-frame.js';
 interface UserStream {
   readonly epoch: string;
   offset: number;
-  /** Oldest first, with the time each was published. */
-  readonly history: Array<{ readonly at: number; readonly event: StreamEvent }>;
+  /** Oldest first, with the time each was published and the size of its payload. */
+  readonly history: Array<{ readonly at: number; readonly bytes: number; readonly event: StreamEvent }>;
+  /** The payload bytes the history holds. */
+  bytes: number;
   lastUsedAt: number;
 }
 
@@ -51,7 +53,10 @@ export class InProcessEventStreams implements EventStreams {
     const stream = this.streamOf(event.userId, now);
     stream.offset += 1;
     const streamEvent = positioned(payload, { epoch: stream.epoch, offset: stream.offset });
-    stream.history.push({ at: now, event: streamEvent });
+    // Counted as the Redis adapter counts it, so both keep the same history under the same limits.
+    const bytes = Buffer.byteLength(JSON.stringify(payload));
+    stream.history.push({ at: now, bytes, event: streamEvent });
+    stream.bytes += bytes;
     this.trim(stream, now);
     this.subscribers.deliver(event.userId, streamEvent);
   }
@@ -83,7 +88,7 @@ export class InProcessEventStreams implements EventStreams {
     if (stream) {
       this.streams.delete(userId);
     } else {
-      stream = { epoch: newEpoch(), offset: 0, history: [], lastUsedAt: now };
+      stream = { epoch: newEpoch(), offset: 0, history: [], bytes: 0, lastUsedAt: now };
     }
     stream.lastUsedAt = now;
     this.streams.set(userId, stream);
@@ -91,12 +96,21 @@ export class InProcessEventStreams implements EventStreams {
   }
 
   private trim(stream: UserStream, now: number): void {
-    const { maxEvents, maxAgeMs } = this.options.history;
-    const excess = stream.history.length - maxEvents;
-    if (excess > 0) stream.history.splice(0, excess);
-    let expired = 0;
-    while (expired < stream.history.length && (stream.history[expired]?.at ?? now) < now - maxAgeMs) expired += 1;
-    if (expired > 0) stream.history.splice(0, expired);
+    const { maxEvents, maxAgeMs, maxBytes } = this.options.history;
+    const history = stream.history;
+    let drop = 0;
+    let bytes = stream.bytes;
+    // The newest event always stays, however large: a position just before it can still be served.
+    while (drop < history.length - 1 && (history.length - drop > maxEvents || bytes > maxBytes)) {
+      bytes -= history[drop]?.bytes ?? 0;
+      drop += 1;
+    }
+    while (drop < history.length && (history[drop]?.at ?? now) < now - maxAgeMs) {
+      bytes -= history[drop]?.bytes ?? 0;
+      drop += 1;
+    }
+    if (drop > 0) history.splice(0, drop);
+    stream.bytes = bytes;
   }
 
   private dropIdle(now: number): void {

@@ -1,13 +1,16 @@
 import type { FrameListener, LoginsEndedListener } from './event-streams.js';
-import type { StreamEvent, StreamFrame, StreamPosition } from './stream-frame.js';
+import type { DegradedFrame, ResyncFrame, StreamEvent, StreamFrame, StreamPosition } from './stream-frame.js';
 
 interface Subscriber {
   readonly userId: string;
   readonly listener: FrameListener;
   /** Live events that arrived while the replay was being read; null once live. */
   pending: StreamEvent[] | null;
-  /** The last position delivered, null before `ready`. */
-  position: StreamPosition | null;
+  /**
+   * The last position delivered; null before `ready`, and `resynced` after a `resync` (the client
+   * reloads anyway, so the next event is taken as it comes, with no second `resync`).
+   */
+  position: StreamPosition | 'resynced' | null;
 }
 
 /**
@@ -57,10 +60,19 @@ export class LocalSubscribers {
     for (const subscriber of [...subscribers]) this.deliverTo(subscriber, event);
   }
 
+  /** One frame to one subscriber, outside the stream (`degraded` for one that missed the broadcast). */
+  tell(subscriber: Subscriber, frame: StreamFrame): void {
+    this.emit(subscriber, frame);
+  }
+
   /** `degraded` or `resync`, to every live subscriber of this instance. */
-  broadcast(frame: StreamFrame): void {
+  broadcast(frame: DegradedFrame | ResyncFrame): void {
     for (const subscribers of [...this.byUser.values()]) {
-      for (const subscriber of [...subscribers]) if (subscriber.pending === null) this.emit(subscriber, frame);
+      for (const subscriber of [...subscribers]) {
+        if (subscriber.pending !== null) continue;
+        if (frame.type === 'resync') subscriber.position = 'resynced';
+        this.emit(subscriber, frame);
+      }
     }
   }
 
@@ -88,9 +100,11 @@ export class LocalSubscribers {
       return;
     }
     const position = subscriber.position;
-    if (position && position.epoch === event.epoch && event.offset <= position.offset) return;
-    if (!position || position.epoch !== event.epoch || event.offset !== position.offset + 1) {
-      this.emit(subscriber, { type: 'resync' });
+    if (position !== 'resynced') {
+      if (position && position.epoch === event.epoch && event.offset <= position.offset) return;
+      if (!position || position.epoch !== event.epoch || event.offset !== position.offset + 1) {
+        this.emit(subscriber, { type: 'resync' });
+      }
     }
     subscriber.position = { epoch: event.epoch, offset: event.offset };
     this.emit(subscriber, event);

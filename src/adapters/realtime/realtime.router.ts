@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
 import type { Authenticate } from '../../application/auth/authenticate.use-case.js';
-import { RateLimitedError, ValidationError } from '../../domain/domain-error.js';
+import { invalidToken, RateLimitedError, ValidationError } from '../../domain/domain-error.js';
 import type { HttpState } from '../http/http-state.js';
 import { requirePrincipal } from '../http/middleware/require-principal.middleware.js';
 import { principalOf } from '../http/request-input.js';
@@ -66,10 +66,12 @@ export const createRealtimeRouter = (options: RealtimeRouterOptions): Router<Htt
       options.connections.remove(connection);
       if (!body.writableEnded) body.end();
     };
+    let live = false;
     const write = (text: string): void => {
       if (body.writableEnded) return;
-      // Whatever the socket has not taken yet, in this stream and in the response under it.
-      if (body.writableLength + ctx.res.writableLength + text.length > maxBuffered) {
+      // Whatever the socket has not taken yet, in this stream and in the response under it; the
+      // replay is exempt (bounded by the history, and a cut replay could never be resumed).
+      if (live && body.writableLength + ctx.res.writableLength + text.length > maxBuffered) {
         ctx.state.log.warn({ userId }, 'ending an event stream that does not read');
         finish();
         ctx.res.destroy();
@@ -79,17 +81,27 @@ export const createRealtimeRouter = (options: RealtimeRouterOptions): Router<Htt
     };
     const connection: RealtimeConnection = { userId, loginId, close: finish };
 
-    if (!options.connections.admit(connection)) throw new RateLimitedError(5, 'Too many connections for this user');
+    const admission = options.connections.admit(connection);
+    if (admission === 'login_ended') throw invalidToken();
+    if (admission === 'too_many') throw new RateLimitedError(5, 'Too many connections for this user');
     // Before subscribing: a client that leaves while the replay is read must still be let go.
     ctx.req.once('close', finish);
     ctx.res.once('close', finish);
     write(`retry: ${RETRY_MS}\n\n`);
     try {
-      subscription = await options.streams.subscribe(userId, (frame) => write(eventText(frame)), { since });
+      subscription = await options.streams.subscribe(
+        userId,
+        (frame) => {
+          if (frame.type === 'resync') void options.connections.confirm(connection);
+          write(eventText(frame));
+        },
+        { since },
+      );
     } catch (error) {
       finish();
       throw error;
     }
+    live = true;
     if (body.writableEnded) subscription.close();
     else keepAlive = setInterval(() => write(': keep-alive\n\n'), options.keepAliveMs);
 

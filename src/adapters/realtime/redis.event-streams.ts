@@ -9,7 +9,7 @@ import { newEpoch } from './in-process.event-streams.js';
 import { LocalSubscribers } from './local-subscribers.js';
 import { presentEvent } from './present-event.js';
 import { recover } from './recovery.js';
-import { PUBLISH_SCRIPT, READ_SCRIPT } from './redis-scripts.js';
+import { PUBLISH_SCRIPT, READ_SCRIPT, SKIP_SCRIPT } from './redis-scripts.js';
 import { positioned, type EventPayload, type StreamEvent } from './stream-frame.js';
 
 export interface RedisEventStreamsOptions {
@@ -34,6 +34,7 @@ type RedisReply = string | number | null | RedisReply[];
 interface ScriptedRedis extends Redis {
   chatPublish(meta: string, events: string, ...args: Array<string | number>): Promise<[string, number]>;
   chatRead(meta: string, events: string, ...args: Array<string | number>): Promise<[string, number, RedisReply[]]>;
+  chatSkip(meta: string): Promise<number>;
 }
 
 /** The URL with any password hidden, for messages and logs. */
@@ -51,8 +52,10 @@ const safeUrl = (url: string): string => {
  * The streams of any number of instances, in Redis: offsets and history in per-user keys written
  * by one script (see `redis-scripts.ts`), fan-out over one pub/sub channel that every instance
  * listens to and routes to its own subscribers. Commands never queue while Redis is away: an
- * outage is announced (`degraded`), publishes during it are dropped (the change itself is already
- * committed), and when both connections answer again subscribers get `resync`.
+ * outage (a connection closed, or the periodic ping unanswered) is announced as `degraded`, the
+ * events that could not be stored are dropped (the changes themselves are committed) but leave a
+ * hole in their user's offsets once Redis is back, so no replay across them claims to be complete,
+ * and then subscribers get `resync`.
  */
 export class RedisEventStreams implements EventStreams {
   private readonly commands: ScriptedRedis;
@@ -64,6 +67,8 @@ export class RedisEventStreams implements EventStreams {
   private commandsUp = false;
   private listening = false;
   private probeFailing = false;
+  /** Users with an event this instance could not store, whose offsets must skip one when Redis is back. */
+  private readonly lostUsers = new Set<string>();
   private healthy = false;
   private started = false;
   private closed = false;
@@ -85,6 +90,7 @@ export class RedisEventStreams implements EventStreams {
     this.commands = new Redis(options.url, connection) as ScriptedRedis;
     this.commands.defineCommand('chatPublish', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
     this.commands.defineCommand('chatRead', { numberOfKeys: 2, lua: READ_SCRIPT });
+    this.commands.defineCommand('chatSkip', { numberOfKeys: 1, lua: SKIP_SCRIPT });
     this.listener = new Redis(options.url, connection);
 
     // ioredis reports every failed reconnect attempt; the state changes are logged instead.
@@ -143,23 +149,29 @@ export class RedisEventStreams implements EventStreams {
       return;
     }
     const payload = presentEvent(event);
-    // While Redis is known to be away the event is dropped at once, rather than making the request
-    // that committed it wait for a command to time out: its subscribers were told `degraded`.
-    if (!payload || !this.healthy) return;
+    if (!payload) return;
+    // Known to be away: the event is dropped at once rather than making the request that
+    // committed it wait for a command to time out.
+    if (!this.commandsUp || this.probeFailing) {
+      this.lostUsers.add(event.userId);
+      return;
+    }
     const { history } = this.options;
-    await this.command(() =>
+    const stored = await this.command(() =>
       this.commands.chatPublish(
         ...this.keysOf(event.userId),
         newEpoch(),
         JSON.stringify(payload),
         history.maxEvents,
+        history.maxBytes,
         this.options.clock.now().getTime(),
         history.maxAgeMs,
-        Math.max(META_TTL_MS, history.maxAgeMs),
+        this.metaTtlMs(),
         this.channel,
         event.userId,
       ),
     );
+    if (!stored) this.lostUsers.add(event.userId);
   }
 
   async subscribe(userId: string, listener: FrameListener, options: SubscribeOptions = {}): Promise<StreamSubscription> {
@@ -173,16 +185,18 @@ export class RedisEventStreams implements EventStreams {
         newEpoch(),
         since?.epoch ?? '',
         since?.offset ?? 0,
-        Math.max(META_TTL_MS, this.options.history.maxAgeMs),
+        this.metaTtlMs(),
       );
       const head = { epoch, offset: Number(top) };
       const { replay, recovered } = recover(since, head, this.held(epoch, entries));
       this.subscribers.start(subscriber, replay, head, recovered);
     } catch (error) {
       this.subscribers.remove(subscriber);
-      this.reportFailure(error);
+      this.options.logger.warn({ err: error }, 'reading a stream from Redis failed');
       throw new UnavailableError('Real-time updates are unavailable', { cause: error });
     }
+    // The outage began while the history was read: this subscriber missed the announcement.
+    if (!this.healthy) this.subscribers.tell(subscriber, { type: 'degraded' });
     return { close: () => this.subscribers.remove(subscriber) };
   }
 
@@ -206,6 +220,10 @@ export class RedisEventStreams implements EventStreams {
         await connection.quit().catch(() => connection.disconnect());
       }),
     );
+  }
+
+  private metaTtlMs(): number {
+    return Math.max(META_TTL_MS, this.options.history.maxAgeMs);
   }
 
   private keysOf(userId: string): [string, string] {
@@ -253,12 +271,14 @@ export class RedisEventStreams implements EventStreams {
       this.listening = true;
     } catch (error) {
       this.listening = false;
-      this.reportFailure(error);
+      this.options.logger.warn({ err: error }, 'subscribing to the real-time channel failed; retrying');
     }
     this.update();
   }
 
+  /** Runs every probe interval: retries a failed subscription, and notices a Redis that stopped answering. */
   private async ping(): Promise<void> {
+    if (!this.listening && this.listener.status === 'ready') await this.listen();
     try {
       await Promise.all([this.commands.ping(), this.listener.ping()]);
       this.probeFailing = false;
@@ -268,19 +288,22 @@ export class RedisEventStreams implements EventStreams {
     this.update();
   }
 
-  private async command(run: () => Promise<unknown>): Promise<void> {
+  /** Whether the command ran; a failure is logged, and health is left to the connections and the probe. */
+  private async command(run: () => Promise<unknown>): Promise<boolean> {
     try {
       await run();
+      return true;
     } catch (error) {
-      this.reportFailure(error);
+      if (!this.closed) this.options.logger.warn({ err: error }, 'a Redis command failed; its event is lost');
+      return false;
     }
   }
 
-  private reportFailure(error: unknown): void {
-    if (this.closed) return;
-    this.options.logger.warn({ err: error }, 'a Redis command failed; real-time updates are degraded');
-    this.probeFailing = true;
-    this.update();
+  /** Leaves a hole in the offsets of every user whose event was lost; those not reached stay for next time. */
+  private async markLosses(): Promise<void> {
+    for (const userId of [...this.lostUsers]) {
+      if (await this.command(() => this.commands.chatSkip(this.keysOf(userId)[0]))) this.lostUsers.delete(userId);
+    }
   }
 
   /** Announces every change of health to the subscribers of this instance. */
@@ -291,7 +314,7 @@ export class RedisEventStreams implements EventStreams {
     this.healthy = healthy;
     if (healthy) {
       this.options.logger.info('Redis answers again; real-time subscribers are told to resync');
-      this.subscribers.broadcast({ type: 'resync' });
+      void this.markLosses().finally(() => this.subscribers.broadcast({ type: 'resync' }));
     } else {
       this.options.logger.warn('Redis is unreachable; real-time subscribers are told delivery is degraded');
       this.subscribers.broadcast({ type: 'degraded' });

@@ -150,8 +150,11 @@ export class WebSocketGateway {
     };
     const send = (frame: StreamFrame | Record<string, unknown>): void => {
       if (stage === 'closed') return;
+      if (frame.type === 'resync') void this.options.connections.confirm(connection);
       const json = serialize(frame as StreamFrame);
-      if (ws.bufferedAmount + json.length > (this.options.maxBufferedBytes ?? MAX_BUFFERED_BYTES)) {
+      // The replay is exempt: it is bounded by the history, and cutting it would leave a client
+      // that missed much unable ever to resume. The limit is for a client that stopped reading.
+      if (stage === 'open' && ws.bufferedAmount + json.length > (this.options.maxBufferedBytes ?? MAX_BUFFERED_BYTES)) {
         log.warn({ userId: principal?.userId }, 'closing a WebSocket that does not read');
         end(CloseCode.tryAgainLater, 'send buffer full');
         return;
@@ -189,7 +192,11 @@ export class WebSocketGateway {
       }
       if (isClosed()) return;
       Object.assign(connection, { userId: principal.userId, loginId: principal.loginId });
-      if (!this.options.connections.admit(connection)) {
+      const admission = this.options.connections.admit(connection);
+      if (admission === 'login_ended') {
+        return refuse(CloseCode.unauthenticated, 'not authenticated', { error: 'Invalid or expired token', code: 'invalid_token' });
+      }
+      if (admission === 'too_many') {
         return refuse(CloseCode.policy, 'too many connections', { error: 'Too many connections for this user', code: 'too_many_connections' });
       }
       try {

@@ -19,7 +19,7 @@ const readyOf = async (streams: InProcessEventStreams, userId: string) => {
 describe('InProcessEventStreams', () => {
   it("when a user's stream has been idle longer than the history keeps, it starts again under a new epoch", async () => {
     const clock = new ManualClock(at(0));
-    const streams = new InProcessEventStreams({ history: { maxEvents: 10, maxAgeMs: HOUR }, clock });
+    const streams = new InProcessEventStreams({ history: { maxEvents: 10, maxAgeMs: HOUR, maxBytes: 1024 * 1024 }, clock });
     await streams.publish(deleted('idle'));
     const before = await readyOf(streams, 'idle');
     before.subscription.close();
@@ -33,7 +33,7 @@ describe('InProcessEventStreams', () => {
 
   it('when a quiet stream has a subscriber, it keeps its epoch and offset past the history age', async () => {
     const clock = new ManualClock(at(0));
-    const streams = new InProcessEventStreams({ history: { maxEvents: 10, maxAgeMs: HOUR }, clock });
+    const streams = new InProcessEventStreams({ history: { maxEvents: 10, maxAgeMs: HOUR, maxBytes: 1024 * 1024 }, clock });
     await streams.publish(deleted('listened'));
     const first = await readyOf(streams, 'listened');
 

@@ -268,6 +268,16 @@ const schemas: Readonly<Record<string, JsonObject>> = {
     required: ['status'],
     properties: { status: { type: 'string', examples: ['ok', 'ready'] } },
   },
+  Readiness: {
+    type: 'object',
+    required: ['status', 'database'],
+    properties: {
+      status: { const: 'ready' },
+      database: { const: 'up' },
+      redis: { enum: ['up', 'down'], description: 'Only when `REDIS_URL` is set.' },
+    },
+    examples: [{ status: 'ready', database: 'up', redis: 'up' }],
+  },
   RegisterRequest: {
     type: 'object',
     required: ['username', 'email', 'password'],
@@ -434,7 +444,7 @@ const responses: Readonly<Record<string, JsonObject>> = {
     internal: error('Internal server error', 'internal'),
   }),
   Unavailable: errorResponse(
-    'The database does not answer (or, for `/ready` and `/events`, Redis when the event streams live there).',
+    'The database does not answer (or, on `/events`, Redis when the event streams live there).',
     {
       unavailable: error('Database unavailable', 'unavailable'),
       realtime_unavailable: error('Real-time updates are unavailable', 'unavailable'),

@@ -353,7 +353,7 @@ const realtimePaths: Record<string, OpenApiPathItem> = {
           required: false,
           description:
             'The `id` of the last event this client handled (`<epoch>:<offset>`); `EventSource` sends it by itself on reconnect. Any other value is 400.',
-          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}:\\d+$', examples: ['k3x9Qw_a:41'] },
+          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}:\\d{1,15}$', examples: ['k3x9Qw_a:41'] },
         },
       ],
       responses: {
@@ -415,9 +415,9 @@ const operationsPaths: Record<string, OpenApiPathItem> = {
       tags: ['Operations'],
       summary: 'Readiness',
       description:
-        'Answers 200 when the database answers (and Redis, when the event streams live there), 503 naming what does not: take the instance out of rotation on 503.',
+        'Answers 200 when the database answers, 503 otherwise: take the instance out of rotation on 503. Redis, when the event streams live there, is reported (`"redis": "down"`) but does not make the instance unready: without it HTTP keeps working and real time degrades.',
       security: PUBLIC,
-      responses: { '200': json('Every dependency answers (`{"status":"ready"}`).', 'Status'), ...errors(503) },
+      responses: { '200': json('The database answers.', 'Readiness'), ...errors(503) },
     },
   },
   '/openapi.json': {

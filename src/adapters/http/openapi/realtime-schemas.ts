@@ -29,7 +29,7 @@ export const realtimeSchemas: Readonly<Record<string, JsonObject>> = {
   StreamPosition: {
     type: 'object',
     required: ['epoch', 'offset'],
-    properties: { epoch, offset },
+    properties: { epoch, offset: { ...offset, maximum: Number.MAX_SAFE_INTEGER } },
   },
   RealtimeEvent: {
     description: 'A change to the user\'s data, pushed after it is committed. `Last-Event-ID` / `since` resume from its position.',
@@ -75,7 +75,10 @@ export const realtimeSchemas: Readonly<Record<string, JsonObject>> = {
     properties: {
       type: { const: 'auth' },
       token: { type: 'string', minLength: 1, maxLength: AUTH_TOKEN_MAX, description: 'An access token.' },
-      since: { ...ref('StreamPosition'), description: 'Resume after this position (the last event this client handled).' },
+      since: {
+        anyOf: [ref('StreamPosition'), { type: 'null' }],
+        description: 'Resume after this position (the last event this client handled); null or absent for none.',
+      },
     },
     examples: [{ type: 'auth', token: 'eyJhbGciOi…', since: { epoch: 'k3x9Qw_a', offset: 41 } }],
   },

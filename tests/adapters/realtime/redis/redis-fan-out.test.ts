@@ -18,7 +18,7 @@ import { silentLogger } from '../../../support/silent-logger.js';
 import { TcpProxy } from '../../../support/tcp-proxy.js';
 
 const ALICE = '0b4f6c2e-0000-4000-8000-00000000000a';
-const HISTORY: HistoryLimits = { maxEvents: 1_000, maxAgeMs: 24 * HOUR };
+const HISTORY: HistoryLimits = { maxEvents: 1_000, maxAgeMs: 24 * HOUR, maxBytes: 4 * 1024 * 1024 };
 
 const sent = (id: number): DomainEvent => ({
   type: 'message.created',
@@ -124,6 +124,34 @@ describeWithRedis('redis streams across instances', (url) => {
     await streams.publish(sent(2));
     const frames = await collector.until((items) => idsOf(items).includes(2));
     expect(frames.map((frame) => frame.type)).toEqual(['ready', 'degraded', 'resync', 'message.created']);
+  });
+
+  it('when an instance loses an event in an outage, its offset is skipped once Redis is back: others see the gap, and no resume across it is recovered', async () => {
+    const target = new URL(url);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 6379));
+    await proxy.start();
+    cleanups.push(() => proxy.stop());
+    const prefix = sharedPrefix();
+    const cut = await instance(prefix, `redis://127.0.0.1:${proxy.port}`);
+    const fine = await instance(prefix);
+    const onFine = await listen(fine);
+    const onCut = await listen(cut);
+    await fine.publish(sent(1));
+    const [, first] = await onFine.atLeast(2);
+    const before = { epoch: (first as StreamEvent).epoch, offset: (first as StreamEvent).offset };
+
+    await proxy.stop();
+    await onCut.until((frames) => frames.some((frame) => frame.type === 'degraded'));
+    await cut.publish(sent(2));
+    await proxy.start();
+    await onCut.until((frames) => frames.some((frame) => frame.type === 'resync'), 10_000);
+    await fine.publish(sent(3));
+
+    const frames = await onFine.until((items) => idsOf(items).includes(3));
+    expect(frames.slice(2)).toEqual([{ type: 'resync' }, expect.objectContaining({ type: 'message.created', offset: 3 })]);
+    const resumed = new Collector<StreamFrame>();
+    await fine.subscribe(ALICE, resumed.push, { since: before });
+    expect(resumed.items).toEqual([{ type: 'ready', epoch: before.epoch, offset: 3, recovered: false }]);
   });
 
   it('when Redis stops answering without closing the connection, subscribers get degraded, then resync once it answers', async () => {
