@@ -124,10 +124,9 @@ describeWithMySqlAndRedis('two server processes on one mysql database and one re
       // One secret, so a token issued by either instance is valid on both.
       JWT_SECRET_KEY: randomSecret(),
     });
-    // One after the other: the first migrates the new database. (Started at once, both run the
-    // initial migration and one dies on "Table 'users' already exists": migrations take no lock.)
-    a = await startServer(env);
-    b = await startServer(env);
+    // Started together, as a deployment starts them: the migrations' lock lets one migrate the
+    // new database while the other waits for it.
+    [a, b] = await Promise.all([startServer(env), startServer(env)]);
     for (const server of [a, b]) expect(server.logs.find(isListening)).toMatchObject({ database: 'mysql', realtime: 'redis' });
   }, BUILD_TIMEOUT_MS + 60_000);
 

@@ -95,3 +95,23 @@ describeWithMySql('MySQL: migrations', () => {
     ]);
   });
 });
+
+describeWithMySql('MySQL: migrations started together', () => {
+  let database: MySqlTestDatabase;
+
+  beforeAll(async () => {
+    database = await createMySqlTestDatabase();
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('when three instances migrate one fresh database at once, the migrations run once and none of them fails', async () => {
+    const runs = await Promise.all([1, 2, 3].map(() => migrateDatabase(database.options)));
+
+    const names = mysqlMigrations.map((migration) => migration.name);
+    expect(runs.filter((applied) => applied.length > 0)).toEqual([names]);
+    expect(runs.filter((applied) => applied.length === 0)).toHaveLength(2);
+  });
+});
