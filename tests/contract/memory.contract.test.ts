@@ -6,7 +6,7 @@ import { MemoryMessageRepository } from '../../src/adapters/persistence/memory/m
 import { MemoryTransactionRunner } from '../../src/adapters/persistence/memory/memory.transaction-runner.js';
 import { MemoryUserRepository } from '../../src/adapters/persistence/memory/memory-user.repository.js';
 import { aSession, aUser } from '../support/builders.js';
-import { describeRepositoryContract } from './repository-contract.js';
+import { describeRepositoryContracts } from './repository-contracts.js';
 
 const openMemory = () => {
   const database = new MemoryDatabase();
@@ -22,7 +22,7 @@ const openMemory = () => {
   };
 };
 
-describeRepositoryContract({ name: 'memory', open: async () => openMemory() });
+describeRepositoryContracts({ name: 'memory', open: async () => openMemory() });
 
 /** A promise the test resolves by hand, to hold a transaction open at a known point. */
 const gate = () => {

@@ -1,9 +1,9 @@
 import { createMySqlTestDatabase, describeWithMySql } from '../support/mysql-test-database.js';
 import { openMikroOrmFixture } from '../support/open-mikro-orm-fixture.js';
-import { describeRepositoryContract } from './repository-contract.js';
+import { describeRepositoryContracts } from './repository-contracts.js';
 
 describeWithMySql('mysql', () => {
-  describeRepositoryContract({
+  describeRepositoryContracts({
     name: 'mysql',
     async open() {
       const database = await createMySqlTestDatabase();

@@ -17,8 +17,8 @@ export interface RepositoryFixture {
 export interface RepositoryTarget {
   readonly name: string;
   /**
-   * Opens storage once per test file. `reset` empties every table before each test (ids need not
-   * restart); `close` releases the storage after the last one.
+   * Opens storage once per port's suite. `reset` empties every table before each test (ids need not
+   * restart); `close` releases the storage after the suite's last test.
    */
   open(): Promise<RepositoryFixture & { reset(): Promise<void>; close(): Promise<void> }>;
 }

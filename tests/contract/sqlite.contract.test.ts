@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMikroOrmFixture } from '../support/open-mikro-orm-fixture.js';
-import { describeRepositoryContract } from './repository-contract.js';
+import { describeRepositoryContracts } from './repository-contracts.js';
 
-describeRepositoryContract({
+describeRepositoryContracts({
   name: 'sqlite',
   async open() {
     // A file, not `:memory:`: the embedded default is a file, and that is what must behave.
