@@ -8,7 +8,15 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, ensureEnvFile, type Environment, loadConfig, parseConfig, readEnvironment } from '../../src/config.js';
+import {
+  type AppConfig,
+  ConfigError,
+  ensureEnvFile,
+  type Environment,
+  loadConfig,
+  parseConfig,
+  readEnvironment,
+} from '../../src/config.js';
 
 /** 48 random-looking ASCII bytes: comfortably over the 32-byte minimum. */
 const SECRET = 'k'.repeat(48);
@@ -24,6 +32,40 @@ const configErrorOf = (env: Environment): ConfigError => {
   }
   throw new Error(`parseConfig accepted ${JSON.stringify(env)}`);
 };
+
+/** A bad value of each variable that can be wrong. */
+const REFUSED = [
+  ['PORT', { PORT: 'abc' }],
+  ['PORT', { PORT: '65536' }],
+  ['BCRYPT_ROUNDS', { BCRYPT_ROUNDS: '3' }],
+  ['BCRYPT_ROUNDS', { BCRYPT_ROUNDS: '16' }],
+  ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: 'soon' }],
+  ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: '0' }],
+  ['REFRESH_TOKEN_TTL', { REFRESH_TOKEN_TTL: '-5d' }],
+  ['BODY_LIMIT', { BODY_LIMIT: '1gb?' }],
+  ['BODY_LIMIT', { BODY_LIMIT: '512' }],
+  ['DATABASE_URL', { DATABASE_URL: 'postgres://user:pw@db:5432/chat' }],
+  ['DATABASE_URL', { DATABASE_URL: 'not a url' }],
+  ['DATABASE_URL', { DATABASE_URL: 'mysql://root@db:3306/chat-app;DROP' }],
+  ['CORS_ORIGINS', { CORS_ORIGINS: '*' }],
+  ['CORS_ORIGINS', { CORS_ORIGINS: 'https://app.example.com,*' }],
+  ['NODE_ENV', { NODE_ENV: 'staging' }],
+  ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+  ['MIGRATE_ON_START', { MIGRATE_ON_START: 'maybe' }],
+  ['MYSQL_PORT', { MYSQL_HOST: 'db', MYSQL_PORT: '0' }],
+  ['MYSQL_DATABASE', { MYSQL_HOST: 'db', MYSQL_DATABASE: 'chat-app; DROP' }],
+  ['DB_POOL_MAX', { DB_POOL_MAX: '0' }],
+  ['TRUST_PROXY', { TRUST_PROXY: 'sometimes' }],
+  ['LOGIN_FAILURE_WINDOW', { LOGIN_FAILURE_WINDOW: '1w' }],
+  ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
+  ['REDIS_KEY_PREFIX', { REDIS_KEY_PREFIX: 'chat prefix' }],
+  ['EVENT_HISTORY_SIZE', { EVENT_HISTORY_SIZE: '0' }],
+  ['EVENT_HISTORY_TTL', { EVENT_HISTORY_TTL: 'forever' }],
+  ['EVENT_HISTORY_MAX_BYTES', { EVENT_HISTORY_MAX_BYTES: 'lots' }],
+  ['REALTIME_MAX_CONNECTIONS_PER_USER', { REALTIME_MAX_CONNECTIONS_PER_USER: '0' }],
+  ['WS_PING_INTERVAL', { WS_PING_INTERVAL: '0' }],
+  ['SSE_KEEPALIVE_INTERVAL', { SSE_KEEPALIVE_INTERVAL: '1w' }],
+] as const;
 
 describe('parseConfig', () => {
   describe('defaults', () => {
@@ -185,42 +227,41 @@ describe('parseConfig', () => {
   });
 
   describe('a bad value is refused with one line naming its variable', () => {
-    it.each([
-      ['PORT', { PORT: 'abc' }],
-      ['PORT', { PORT: '65536' }],
-      ['BCRYPT_ROUNDS', { BCRYPT_ROUNDS: '3' }],
-      ['BCRYPT_ROUNDS', { BCRYPT_ROUNDS: '16' }],
-      ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: 'soon' }],
-      ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: '0' }],
-      ['REFRESH_TOKEN_TTL', { REFRESH_TOKEN_TTL: '-5d' }],
-      ['BODY_LIMIT', { BODY_LIMIT: '1gb?' }],
-      ['BODY_LIMIT', { BODY_LIMIT: '512' }],
-      ['DATABASE_URL', { DATABASE_URL: 'postgres://user:pw@db:5432/chat' }],
-      ['DATABASE_URL', { DATABASE_URL: 'not a url' }],
-      ['DATABASE_URL', { DATABASE_URL: 'mysql://root@db:3306/chat-app;DROP' }],
-      ['CORS_ORIGINS', { CORS_ORIGINS: '*' }],
-      ['CORS_ORIGINS', { CORS_ORIGINS: 'https://app.example.com,*' }],
-      ['NODE_ENV', { NODE_ENV: 'staging' }],
-      ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
-      ['MIGRATE_ON_START', { MIGRATE_ON_START: 'maybe' }],
-      ['MYSQL_PORT', { MYSQL_HOST: 'db', MYSQL_PORT: '0' }],
-      ['MYSQL_DATABASE', { MYSQL_HOST: 'db', MYSQL_DATABASE: 'chat-app; DROP' }],
-      ['DB_POOL_MAX', { DB_POOL_MAX: '0' }],
-      ['TRUST_PROXY', { TRUST_PROXY: 'sometimes' }],
-      ['LOGIN_FAILURE_WINDOW', { LOGIN_FAILURE_WINDOW: '1w' }],
-      ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
-      ['REDIS_KEY_PREFIX', { REDIS_KEY_PREFIX: 'chat prefix' }],
-      ['EVENT_HISTORY_SIZE', { EVENT_HISTORY_SIZE: '0' }],
-      ['EVENT_HISTORY_TTL', { EVENT_HISTORY_TTL: 'forever' }],
-      ['EVENT_HISTORY_MAX_BYTES', { EVENT_HISTORY_MAX_BYTES: 'lots' }],
-      ['REALTIME_MAX_CONNECTIONS_PER_USER', { REALTIME_MAX_CONNECTIONS_PER_USER: '0' }],
-      ['WS_PING_INTERVAL', { WS_PING_INTERVAL: '0' }],
-      ['SSE_KEEPALIVE_INTERVAL', { SSE_KEEPALIVE_INTERVAL: '1w' }],
-    ] as const)('%s: %j', (variable, env) => {
+    it.each(REFUSED)('%s: %j', (variable, env) => {
       const error = configErrorOf(valid(env));
 
       expect(error.message).toContain(variable);
       expect(error.message).not.toContain('\n');
+    });
+
+    it.each(REFUSED)('%s: %j is refused in the one wording, NAME must be …, got "…"', (variable, env) => {
+      const { message } = configErrorOf(valid(env));
+
+      expect(message).toMatch(new RegExp(`^${variable} must be .+, got ".*"$`));
+    });
+
+    it('shows the value as it was given, escaped so that the message stays on one line', () => {
+      expect(configErrorOf(valid({ PORT: 'abc' })).message).toBe('PORT must be a whole number from 0 to 65535, got "abc"');
+      expect(configErrorOf(valid({ PORT: '80\n80' })).message).toBe('PORT must be a whole number from 0 to 65535, got "80\\n80"');
+      expect(configErrorOf(valid({ EVENT_HISTORY_SIZE: '9'.repeat(500) })).message.length).toBeLessThan(200);
+    });
+
+    it('never shows a secret or the password of a URL, only what is wrong with it', () => {
+      const short = configErrorOf({ JWT_SECRET_KEY: 'hunter2-hunter2' }).message;
+      expect(short).not.toContain('hunter2');
+      expect(short).toMatch(/^JWT_SECRET_KEY must be .+ at least 32 bytes .+, got 15 bytes$/);
+      expect(configErrorOf({}).message).toMatch(/^JWT_SECRET_KEY must be .+, got nothing$/);
+
+      for (const env of [
+        { DATABASE_URL: 'postgres://chat:hunter2@db:5432/chat' },
+        { DATABASE_URL: 'mysql://chat:hunter2@db:3306/chat-app' },
+        { DATABASE_URL: 'mysql://chat:hunter2@db/%zz' },
+        { REDIS_URL: 'redis//:hunter2@cache:6379' },
+      ]) {
+        const { message } = configErrorOf(valid(env));
+        expect(message).not.toContain('hunter2');
+        expect(message).not.toContain('chat:');
+      }
     });
 
     it.each([
@@ -278,6 +319,62 @@ describe('parseConfig', () => {
       expect(parseConfig(valid({ BODY_LIMIT: value })).bodyLimitBytes).toBe(bytes);
     });
   });
+
+  describe('durations and sizes, read by ms and bytes, mean what the README says', () => {
+    const durations = {
+      ACCESS_TOKEN_TTL: (config: AppConfig) => config.jwt.accessTtlSeconds,
+      REFRESH_TOKEN_TTL: (config: AppConfig) => config.jwt.refreshTtlSeconds,
+      LOGIN_FAILURE_WINDOW: (config: AppConfig) => config.loginLimits.windowSeconds,
+      EVENT_HISTORY_TTL: (config: AppConfig) => config.realtime.historyTtlSeconds,
+      WS_PING_INTERVAL: (config: AppConfig) => config.realtime.pingIntervalSeconds,
+      SSE_KEEPALIVE_INTERVAL: (config: AppConfig) => config.realtime.keepAliveSeconds,
+    };
+    const sizes = {
+      BODY_LIMIT: (config: AppConfig) => config.bodyLimitBytes,
+      EVENT_HISTORY_MAX_BYTES: (config: AppConfig) => config.realtime.historyMaxBytes,
+    };
+
+    it.each(Object.entries(durations))('%s: a bare number is seconds, and 1s, 1m, 1h, 1d agree with it', (variable, read) => {
+      const seconds = (value: string) => read(parseConfig(valid({ [variable]: value })));
+
+      expect(seconds('1')).toBe(1);
+      expect(seconds('90')).toBe(90);
+      expect(seconds('90s')).toBe(seconds('90'));
+      expect(seconds('15m')).toBe(seconds('900'));
+      expect(seconds('12h')).toBe(seconds('43200'));
+      expect(seconds('30d')).toBe(seconds('2592000'));
+    });
+
+    it.each(Object.keys(durations))('%s refuses what ms reads but the README does not document', (variable) => {
+      for (const value of ['1w', '1y', '1.5h', '500ms', '2 hours', '15M', '0s', '-5d', ' 15m', '15m ', '9'.repeat(17), `${'0'.repeat(100)}15m`]) {
+        expect(configErrorOf(valid({ [variable]: value })).message, value).toMatch(new RegExp(`^${variable} must be a duration like`));
+      }
+    });
+
+    it.each(Object.entries(sizes))('%s: a bare number is bytes, kb and mb are 1024-fold, any case', (variable, read) => {
+      const bytes = (value: string) => read(parseConfig(valid({ [variable]: value })));
+
+      expect(bytes('1024')).toBe(1024);
+      expect(bytes('1kb')).toBe(1024);
+      expect(bytes('1024b')).toBe(1024);
+      expect(bytes('512KB')).toBe(512 * 1024);
+      expect(bytes('4mb')).toBe(4 * 1024 * 1024);
+    });
+
+    it.each(Object.keys(sizes))('%s refuses what bytes reads loosely (or not at all) and anything under 1kb', (variable) => {
+      for (const value of ['1gb?', '2048garbage', '1gb', '1.5mb', '-1mb', '1 mb', '0x10', '1023', '1023b', `${'9'.repeat(400)}mb`]) {
+        expect(configErrorOf(valid({ [variable]: value })).message, value).toMatch(new RegExp(`^${variable} must be a size like`));
+      }
+    });
+  });
+
+  describe('a blank variable counts as unset', () => {
+    it('takes the default for an empty or all-space value, as for one that is missing', () => {
+      const blank = parseConfig(valid({ PORT: '', HOST: '  ', BODY_LIMIT: ' ', MYSQL_HOST: ' \t ', DB_POOL_MAX: '', SQLITE_PATH: '' }));
+
+      expect(blank).toEqual(parseConfig(valid()));
+    });
+  });
 });
 
 describe('files', () => {
@@ -298,6 +395,13 @@ describe('files', () => {
         JWT_SECRET_KEY: 'from the file',
         NODE_ENV: 'test',
       });
+    });
+
+    it('a blank variable in the environment does not hide the value in .env', () => {
+      const envFile = join(dir, '.env');
+      writeFileSync(envFile, 'PORT=9000\n');
+
+      expect(readEnvironment({ PORT: '  ' }, envFile)).toEqual({ PORT: '9000' });
     });
 
     it('returns the environment as it is when there is no .env', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POOL } from '../../src/adapters/persistence/mikro-orm/database-options.js';
+import { DEFAULT_POOL } from '../../src/configuration/database-options.js';
 import { ConfigError, parseDatabaseConfig } from '../../src/config.js';
 
 describe('parseDatabaseConfig', () => {
@@ -67,5 +67,36 @@ describe('parseDatabaseConfig', () => {
   ])('when the environment is %j, it is refused with an error naming the variable', (env, name) => {
     expect(() => parseDatabaseConfig(env)).toThrow(ConfigError);
     expect(() => parseDatabaseConfig(env)).toThrow(name);
+  });
+
+  it('says what DB_POOL_MIN must not exceed, the default DB_POOL_MAX included', () => {
+    expect(() => parseDatabaseConfig({ DB_POOL_MIN: '5', DB_POOL_MAX: '2' })).toThrow('DB_POOL_MIN must be at most DB_POOL_MAX (2), got "5"');
+    expect(() => parseDatabaseConfig({ DB_POOL_MIN: '20' })).toThrow('DB_POOL_MIN must be at most DB_POOL_MAX (10), got "20"');
+  });
+
+  it.each(['DB_POOL_MIN', 'DB_POOL_MAX', 'DB_ACQUIRE_TIMEOUT_MS', 'DB_CONNECT_TIMEOUT_MS', 'DB_STATEMENT_TIMEOUT_MS', 'MYSQL_PORT'])(
+    '%s takes digits only, like every other whole number',
+    (variable) => {
+      for (const value of ['1e3', '5.0', '0x10', ' 5', '-1', 'many']) {
+        expect(() => parseDatabaseConfig({ MYSQL_HOST: 'db', [variable]: value }), value).toThrow(new RegExp(`^${variable} must be a whole number from \\d+ to \\d+, got `));
+      }
+    },
+  );
+
+  it('checks every database variable whichever database is chosen, so a mistake is caught before it matters', () => {
+    expect(() => parseDatabaseConfig({ MYSQL_PORT: 'abc' })).toThrow(/^MYSQL_PORT/);
+    expect(() => parseDatabaseConfig({ DATABASE_URL: 'mysql://db/chat', MYSQL_DATABASE: 'chat; DROP' })).toThrow(/^MYSQL_DATABASE/);
+    expect(() => parseDatabaseConfig({ DB_POOL_MAX: '0' })).toThrow(/^DB_POOL_MAX/);
+  });
+
+  it('refuses a DATABASE_URL whose %-escapes do not decode', () => {
+    expect(() => parseDatabaseConfig({ DATABASE_URL: 'mysql://root:%E0%A4%A@db/chat' })).toThrow(ConfigError);
+    expect(() => parseDatabaseConfig({ DATABASE_URL: 'mysql://root:%E0%A4%A@db/chat' })).toThrow(/^DATABASE_URL must be /);
+  });
+
+  it('trims MYSQL_HOST and DATABASE_URL, and a blank one selects nothing', () => {
+    expect(parseDatabaseConfig({ MYSQL_HOST: '  db  ' })).toMatchObject({ kind: 'mysql', host: 'db' });
+    expect(parseDatabaseConfig({ DATABASE_URL: ' mysql://db/chat ' })).toMatchObject({ kind: 'mysql', host: 'db', database: 'chat' });
+    expect(parseDatabaseConfig({ DATABASE_URL: '  ', MYSQL_HOST: ' ' })).toEqual({ kind: 'sqlite', path: './data/chat.sqlite' });
   });
 });

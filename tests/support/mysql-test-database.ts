@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'vitest';
-import type { DatabaseOptions, DatabasePoolOptions } from '../../src/adapters/persistence/mikro-orm/database-options.js';
+import type { DatabaseOptions, DatabasePoolOptions } from '../../src/configuration/database-options.js';
 import { type Environment, parseDatabaseConfig } from '../../src/config.js';
 import { createMySqlDatabase } from '../../src/adapters/persistence/mikro-orm/create-mysql-database.js';
 import { withMySqlServer } from '../../src/adapters/persistence/mikro-orm/with-mysql-server.js';

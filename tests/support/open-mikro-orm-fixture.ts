@@ -1,4 +1,4 @@
-import type { DatabaseOptions } from '../../src/adapters/persistence/mikro-orm/database-options.js';
+import type { DatabaseOptions } from '../../src/configuration/database-options.js';
 import {
   type MikroOrmPersistence,
   openMikroOrmPersistence,

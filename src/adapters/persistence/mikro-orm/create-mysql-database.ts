@@ -1,4 +1,4 @@
-import type { DatabaseOptions } from './database-options.js';
+import type { DatabaseOptions } from '../../../configuration/database-options.js';
 import { withMySqlServer } from './with-mysql-server.js';
 
 /**

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { DatabaseOptions } from './database-options.js';
+import type { DatabaseOptions } from '../../../configuration/database-options.js';
 
 /** The database in words an operator recognizes, for start-up lines and the db scripts. */
 export const describeDatabase = (database: DatabaseOptions): string =>

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/core';
 import { UnavailableError } from '../../../domain/domain-error.js';
-import type { DatabaseOptions } from './database-options.js';
+import type { DatabaseOptions } from '../../../configuration/database-options.js';
 import { migrate } from './migrate.js';
 import { mikroOrmOptions } from './mikro-orm-options.js';
 import { translateDriverError } from './translate-driver-error.js';

@@ -6,7 +6,7 @@ import { FlushMode, type Options } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
 import { MySqlDriver } from '@mikro-orm/mysql';
-import type { DatabaseOptions } from './database-options.js';
+import type { DatabaseOptions } from '../../../configuration/database-options.js';
 import { entitySchemas } from './entity-schemas.js';
 import { mysqlMigrations } from './migrations/mysql-migrations.js';
 import { sqliteMigrations } from './migrations/sqlite-migrations.js';

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import { UnavailableError } from '../../../domain/domain-error.js';
 import type { Persistence } from '../persistence.js';
-import type { DatabaseOptions } from './database-options.js';
+import type { DatabaseOptions } from '../../../configuration/database-options.js';
 import { describeDatabaseFailure } from './describe-database.js';
 import { EntityManagerScope } from './entity-manager-scope.js';
 import { migrate } from './migrate.js';

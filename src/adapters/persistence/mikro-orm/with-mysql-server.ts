@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/core';
-import type { DatabaseOptions } from './database-options.js';
+import type { DatabaseOptions } from '../../../configuration/database-options.js';
 import { mikroOrmOptions } from './mikro-orm-options.js';
 import { translateDriverError } from './translate-driver-error.js';
 

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POOL } from '../../../../src/adapters/persistence/mikro-orm/database-options.js';
+import { DEFAULT_POOL } from '../../../../src/configuration/database-options.js';
 import { openMikroOrmPersistence } from '../../../../src/adapters/persistence/mikro-orm/mikro-orm-persistence.js';
 import { UnavailableError } from '../../../../src/domain/domain-error.js';
 

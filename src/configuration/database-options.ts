@@ -1,3 +1,7 @@
+/**
+ * The database the configuration selects, as the persistence adapter receives it. The
+ * configuration owns these types and defaults; the MikroORM adapter imports them (not the reverse).
+ */
 export interface DatabasePoolOptions {
   min: number;
   max: number;
@@ -25,9 +29,12 @@ export type DatabaseOptions =
     }
   | { kind: 'sqlite'; path: string };
 
+/** Where data lives: MySQL, the embedded SQLite file, or (for tests and demos) memory. */
+export type DatabaseConfig = DatabaseOptions | { kind: 'memory' };
+
 export const DEFAULT_MYSQL_DATABASE = 'chat_app';
 export const DEFAULT_SQLITE_PATH = './data/chat.sqlite';
-/** The same defaults as `src/config.ts`, so the CLI and the server behave alike. */
+/** The pool when no `DB_*` variable says otherwise, for the server and the database scripts alike. */
 export const DEFAULT_POOL: Readonly<DatabasePoolOptions> = {
   min: 0,
   max: 10,

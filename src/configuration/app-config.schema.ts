@@ -1,0 +1,105 @@
+/** Every variable the server reads, in one valibot schema, and what it makes of them. */
+import * as v from 'valibot';
+import { type AppConfig, LOG_LEVELS, NODE_ENVS } from './app-config.js';
+import { databaseConfigSchema } from './database-config.schema.js';
+import { type Environment, parseEnvironment } from './environment.js';
+import { duration, flag, integer, matching, oneOf, size, text } from './value-schemas.js';
+
+const MIN_SECRET_BYTES = 32;
+// The hint names what really writes one: the first start or `npm run db:setup`, and only where no
+// .env exists yet (neither ever edits an existing file).
+const SECRET_RULE = `a random value of at least ${MIN_SECRET_BYTES} bytes (where no .env exists, npm run db:setup writes one)`;
+const CORS_RULE = 'a comma-separated list of origins, without "*" (which would let any site call the API with a user\'s token)';
+
+const DEFAULT_LOG_LEVEL: Readonly<Record<AppConfig['nodeEnv'], AppConfig['logLevel']>> = {
+  development: 'debug',
+  production: 'info',
+  test: 'silent',
+};
+
+const serverVariables = v.object({
+  NODE_ENV: v.optional(oneOf(NODE_ENVS), 'development'),
+  HOST: v.optional(text(), '0.0.0.0'),
+  PORT: v.optional(integer(0, 65_535), '8000'),
+  LOG_LEVEL: v.optional(oneOf(LOG_LEVELS)),
+  MIGRATE_ON_START: v.optional(flag(), 'true'),
+  // Required: unset, it is the empty secret, refused as too short.
+  JWT_SECRET_KEY: v.optional(
+    v.pipe(
+      v.string(SECRET_RULE),
+      v.check((secret) => Buffer.byteLength(secret, 'utf8') >= MIN_SECRET_BYTES, SECRET_RULE),
+    ),
+    '',
+  ),
+  SECRET_KEY: v.optional(text()),
+  JWT_ISSUER: v.optional(text(), 'chat-backend'),
+  JWT_AUDIENCE: v.optional(text(), 'chat-backend'),
+  ACCESS_TOKEN_TTL: v.optional(duration(), '15m'),
+  REFRESH_TOKEN_TTL: v.optional(duration(), '30d'),
+  BCRYPT_ROUNDS: v.optional(integer(4, 15), '12'),
+  BODY_LIMIT: v.optional(size(), '1mb'),
+  CORS_ORIGINS: v.optional(
+    v.pipe(
+      v.string(CORS_RULE),
+      v.transform((list) => list.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '')),
+      v.check((origins) => !origins.includes('*'), CORS_RULE),
+    ),
+    '',
+  ),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: v.optional(integer(1, 1000), '5'),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: v.optional(integer(1, 100_000), '20'),
+  LOGIN_FAILURE_WINDOW: v.optional(duration(), '15m'),
+  TRUST_PROXY: v.optional(flag(), 'false'),
+  REDIS_URL: v.optional(matching(/^rediss?:\/\/\S+$/, 'a URL like redis://host:6379 (or rediss:// for TLS)')),
+  REDIS_KEY_PREFIX: v.optional(matching(/^[\w:.-]{1,64}$/, '1-64 letters, digits and _ : . -'), 'chat:'),
+  EVENT_HISTORY_SIZE: v.optional(integer(1, 100_000), '1000'),
+  EVENT_HISTORY_TTL: v.optional(duration(), '24h'),
+  EVENT_HISTORY_MAX_BYTES: v.optional(size(), '4mb'),
+  REALTIME_MAX_CONNECTIONS_PER_USER: v.optional(integer(1, 100_000), '20'),
+  WS_PING_INTERVAL: v.optional(duration(), '30s'),
+  SSE_KEEPALIVE_INTERVAL: v.optional(duration(), '15s'),
+});
+
+/** The server's variables and the database's, read from the same environment into one `AppConfig`. */
+const appConfigSchema = v.pipe(
+  v.intersect([serverVariables, v.pipe(databaseConfigSchema, v.transform((database) => ({ database })))]),
+  v.transform(
+    (e): AppConfig => ({
+      nodeEnv: e.NODE_ENV,
+      host: e.HOST,
+      port: e.PORT,
+      logLevel: e.LOG_LEVEL ?? DEFAULT_LOG_LEVEL[e.NODE_ENV],
+      database: e.database,
+      migrateOnStart: e.MIGRATE_ON_START,
+      jwt: {
+        secret: e.JWT_SECRET_KEY,
+        issuer: e.JWT_ISSUER,
+        audience: e.JWT_AUDIENCE,
+        accessTtlSeconds: e.ACCESS_TOKEN_TTL,
+        refreshTtlSeconds: e.REFRESH_TOKEN_TTL,
+      },
+      secretKey: e.SECRET_KEY ?? e.JWT_SECRET_KEY,
+      bcryptRounds: e.BCRYPT_ROUNDS,
+      bodyLimitBytes: e.BODY_LIMIT,
+      corsOrigins: e.CORS_ORIGINS,
+      loginLimits: {
+        perAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        perAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
+        windowSeconds: e.LOGIN_FAILURE_WINDOW,
+      },
+      trustProxy: e.TRUST_PROXY,
+      realtime: {
+        redis: e.REDIS_URL === undefined ? null : { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+        historySize: e.EVENT_HISTORY_SIZE,
+        historyTtlSeconds: e.EVENT_HISTORY_TTL,
+        historyMaxBytes: e.EVENT_HISTORY_MAX_BYTES,
+        maxConnectionsPerUser: e.REALTIME_MAX_CONNECTIONS_PER_USER,
+        pingIntervalSeconds: e.WS_PING_INTERVAL,
+        keepAliveSeconds: e.SSE_KEEPALIVE_INTERVAL,
+      },
+    }),
+  ),
+);
+
+/** Validates `env` into an `AppConfig`, or throws a `ConfigError` naming the variable at fault. */
+export const parseConfig = (env: Environment): AppConfig => parseEnvironment(appConfigSchema, env);

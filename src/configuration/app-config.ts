@@ -1,0 +1,42 @@
+import type { DatabaseConfig } from './database-options.js';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The server's whole configuration, as `parseConfig` makes it from the environment. */
+export interface AppConfig {
+  readonly nodeEnv: (typeof NODE_ENVS)[number];
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly database: DatabaseConfig;
+  readonly migrateOnStart: boolean;
+  readonly jwt: {
+    readonly secret: string;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTtlSeconds: number;
+    readonly refreshTtlSeconds: number;
+  };
+  readonly secretKey: string;
+  readonly bcryptRounds: number;
+  readonly bodyLimitBytes: number;
+  readonly corsOrigins: readonly string[];
+  readonly loginLimits: { readonly perAccount: number; readonly perAddress: number; readonly windowSeconds: number };
+  /** Whether `X-Forwarded-For` is believed (only behind a proxy you run). */
+  readonly trustProxy: boolean;
+  readonly realtime: RealtimeConfig;
+}
+
+export interface RealtimeConfig {
+  /** Where the streams live when several instances share them; null keeps them in process. */
+  readonly redis: { readonly url: string; readonly keyPrefix: string } | null;
+  /** Each user's history for replay: the last `historySize` events of the last `historyTtlSeconds`, at most `historyMaxBytes`. */
+  readonly historySize: number;
+  readonly historyTtlSeconds: number;
+  readonly historyMaxBytes: number;
+  /** Open WebSocket and event-stream connections one user may hold on one instance. */
+  readonly maxConnectionsPerUser: number;
+  readonly pingIntervalSeconds: number;
+  readonly keepAliveSeconds: number;
+}
