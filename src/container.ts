@@ -3,7 +3,6 @@
  * the library entry (`createChatBackend`) and the in-memory harness all build their object graph
  * here, so they cannot drift apart.
  */
-import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Container, type ServiceIdentifier } from 'inversify';
 import type Koa from 'koa';
@@ -42,9 +41,7 @@ import { parseConfig, type AppConfig, type DatabaseConfig, type RealtimeConfig }
 import { APP_VERSION } from './version.js';
 
 /** Tokens for what the container holds besides the ports (which carry their own). */
-export const AppConfigToken: ServiceIdentifier<AppConfig> = Symbol.for('chat-backend.AppConfig');
 export const LoggerToken: ServiceIdentifier<Logger> = Symbol.for('chat-backend.Logger');
-export const PersistenceToken: ServiceIdentifier<Persistence> = Symbol.for('chat-backend.Persistence');
 export const UseCasesToken: ServiceIdentifier<UseCases> = Symbol.for('chat-backend.UseCases');
 /** Every port with the adapter serving it, as one object (for the harness to reach past the use cases). */
 export const PortsToken: ServiceIdentifier<Ports> = Symbol.for('chat-backend.Ports');
@@ -92,9 +89,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
   const clock = overrides.clock ?? new SystemClock();
   const streams = overrides.streams ?? createEventStreams(config.realtime, clock, logger);
 
-  container.bind(AppConfigToken).toConstantValue(config);
   container.bind(LoggerToken).toConstantValue(logger);
-  container.bind(PersistenceToken).toConstantValue(persistence);
   container.bind(EventStreamsToken).toConstantValue(streams);
 
   container.bind<UserRepository>(UserRepository).toConstantValue(persistence.users);

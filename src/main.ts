@@ -6,7 +6,8 @@ import type { Server, ServerResponse } from 'node:http';
 import { createHttpServer } from './adapters/http/http-server.js';
 import { describeDatabase } from './adapters/persistence/mikro-orm/describe-database.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createContainer, EventStreamsToken, HttpAppToken, LoggerToken, openPersistence, RealtimeConnectionsToken, WebSocketGatewayToken } from './container.js';
+import { createLogger } from './adapters/logging/create-logger.js';
+import { createContainer, EventStreamsToken, HttpAppToken, openPersistence, RealtimeConnectionsToken, WebSocketGatewayToken } from './container.js';
 
 const SHUTDOWN_GRACE_MS = 8_000;
 
@@ -33,8 +34,9 @@ const main = async (): Promise<void> => {
     return fail(`cannot open the database (${where}): ${error instanceof Error ? error.message : String(error)}`);
   }
 
-  const container = createContainer(config, persistence);
-  const logger = container.get(LoggerToken);
+  // Readable lines for a person running it in a terminal; JSON lines for everything else.
+  const logger = createLogger(config.logLevel, { pretty: config.nodeEnv === 'development' && process.stdout.isTTY === true });
+  const container = createContainer(config, persistence, { logger });
   if (wroteEnvFile) logger.info({ file: wroteEnvFile }, 'wrote a new .env with generated secrets');
   const streams = container.get(EventStreamsToken);
   try {

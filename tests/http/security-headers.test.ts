@@ -63,6 +63,12 @@ describeOverDatabases('security headers', (database) => {
       }
     });
 
+    it('sends no Strict-Transport-Security over plain HTTP, where it means nothing', async () => {
+      for (const [name, response] of await apiAnswers()) {
+        expect(response.headers.has('strict-transport-security'), name).toBe(false);
+      }
+    });
+
     it('never says X-Powered-By', async () => {
       for (const [name, response] of await apiAnswers()) {
         expect(response.headers.has('x-powered-by'), name).toBe(false);
@@ -178,5 +184,21 @@ describeOverDatabases('security headers', (database) => {
         expect(response.headers.get('x-request-id'), offered).toMatch(UUID);
       }
     });
+  });
+});
+
+describeOverDatabases('security headers behind a TLS-terminating proxy', (database) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ database, env: { TRUST_PROXY: 'true' } });
+  });
+  afterAll(() => server?.close());
+
+  it('sends Strict-Transport-Security when the trusted proxy says the request came over HTTPS, and not otherwise', async () => {
+    const api = createApi(server.baseUrl);
+    const overHttps = await api.request('GET', '/health', { headers: { 'X-Forwarded-Proto': 'https' } });
+    const overHttp = await api.request('GET', '/health', { headers: { 'X-Forwarded-Proto': 'http' } });
+    expect(overHttps.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    expect(overHttp.headers.has('strict-transport-security')).toBe(false);
   });
 });

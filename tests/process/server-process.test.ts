@@ -6,7 +6,7 @@
  * written on a first development start, and a bad configuration failing fast with one line on
  * stderr (QUALITY.md, Reliability). The process helpers live in `tests/support/server-process.ts`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -22,7 +22,9 @@ import {
   ensureBuilt,
   isListening,
   killAll,
+  launch,
   mySqlEnv,
+  ROOT,
   runToExit,
   startServer,
   tempDir,
@@ -203,6 +205,24 @@ describe('the built server as a process (sqlite)', () => {
       expect(server.stderr()).toBe('');
       expect(await connectionRefused(server.port)).toBe(true);
     }, 30_000);
+
+    it('when npm start gets SIGTERM (as a process manager sends it), the server itself shuts down and nothing is left running', async () => {
+      // `npm start` as a process manager runs it, from a copy of the package that shares the built
+      // server (`--ignore-scripts` skips the build, which this run has already done).
+      const dir = tempDir('chat-npm-start-');
+      copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+      symlinkSync(join(ROOT, 'dist'), join(dir, 'dist'));
+      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+      const server = launch(baseEnv(), dir, ['npm', 'start', '--ignore-scripts', '--silent']);
+      const listening = await server.waitForLog(isListening, 30_000);
+
+      server.child.kill('SIGTERM');
+      const exit = await within(server.exited, 10_000, 'exit of npm start after SIGTERM');
+
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(server.logs.map((line) => line.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
+      expect(await connectionRefused(Number(listening['port']))).toBe(true);
+    }, 45_000);
 
     it('stops accepting at once but finishes a request in flight with its normal answer', async () => {
       // Cost 12 makes a login take a few hundred milliseconds, as in production.

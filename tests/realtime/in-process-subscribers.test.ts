@@ -13,7 +13,7 @@ import { Collector } from '../support/frame-collector.js';
 
 const PASSWORD = 'Chat-Passw0rd';
 
-describe('subscribing in process', () => {
+describe('subscribing through the in-memory harness (memory)', () => {
   it('when the harness sends a message, a subscriber of that user hears it, and one that resumes from an earlier position hears what it missed', async () => {
     const backend = createInMemoryChatBackend();
     const { user } = await backend.registerUser.execute({ username: 'ada', email: 'ada@example.com', password: PASSWORD });
@@ -35,6 +35,9 @@ describe('subscribing in process', () => {
     ]);
   });
 
+});
+
+describe('subscribing through the library entry (sqlite)', () => {
   it('when a library caller on SQLite sends a message, its own subscriber hears it', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'chat-library-'));
     const backend = await createChatBackend(

@@ -87,14 +87,15 @@ export const within = <T>(promise: Promise<T>, ms: number, what: string): Promis
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts `node dist/src/main.js` in `cwd` with only PATH and `env` (a value of `undefined` leaves
- * that variable out). It does not wait for anything.
+ * Starts `node dist/src/main.js` (or `command`) in `cwd` with only PATH and `env` (a value of
+ * `undefined` leaves that variable out). It does not wait for anything.
  */
-export const launch = (env: Env, cwd: string): ServerProcess => {
+export const launch = (env: Env, cwd: string, command: readonly [string, ...string[]] = [process.execPath, MAIN]): ServerProcess => {
   const childEnv: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' };
   for (const [name, value] of Object.entries(env)) if (value !== undefined) childEnv[name] = value;
 
-  const child = spawn(process.execPath, [MAIN], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [file, ...args] = command;
+  const child = spawn(file, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
 
   const logs: LogLine[] = [];

@@ -1,4 +1,4 @@
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
 
 type Target = 'memory' | 'sqlite' | 'mysql' | 'redis' | 'no database';
 const TARGETS: readonly Target[] = ['memory', 'sqlite', 'mysql', 'redis', 'no database'];
@@ -6,6 +6,8 @@ const TARGETS: readonly Target[] = ['memory', 'sqlite', 'mysql', 'redis', 'no da
 /**
  * Which storage a test ran against, read from where the suites say it: MySQL-only files live under
  * a `mysql` folder or name, and suites run over several targets put the target in their title.
+ * Only the titles of the enclosing suites count, not the test's own name, which may merely talk
+ * about a database ("a mysql:// URL selects MySQL").
  */
 const targetOf = (moduleId: string, fullName: string): Target => {
   if (/[/.]mysql[/.]/.test(moduleId)) return 'mysql';
@@ -17,6 +19,13 @@ const targetOf = (moduleId: string, fullName: string): Target => {
   return 'no database';
 };
 
+/** The titles of the suites around a test, outermost first. */
+const suiteTitles = (test: TestCase): string => {
+  const titles: string[] = [];
+  for (let parent = test.parent; parent.type === 'suite'; parent = parent.parent) titles.unshift(parent.name);
+  return titles.join(' > ');
+};
+
 /** Ends the run with how many tests ran against each storage, so a silently skipped MySQL or Redis suite shows. */
 export default class TargetSummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
@@ -25,7 +34,7 @@ export default class TargetSummaryReporter implements Reporter {
     );
     for (const testModule of testModules) {
       for (const test of testModule.children.allTests()) {
-        const count = counts.get(targetOf(testModule.moduleId, test.fullName));
+        const count = counts.get(targetOf(testModule.moduleId, suiteTitles(test)));
         if (!count) continue;
         const state = test.result().state;
         if (state === 'passed') count.passed += 1;

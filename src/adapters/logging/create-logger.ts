@@ -1,12 +1,19 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import { serializeErrorSafely } from './safe-error-serializer.js';
 
+export interface LoggerOptions {
+  /** Readable lines for a person at a terminal, instead of JSON for a log collector. */
+  readonly pretty?: boolean;
+}
+
 /**
- * JSON lines on stdout. Errors go through a serializer that keeps database values out of the log,
- * and secret-looking fields are redacted by path in case a caller ever logs a request.
+ * JSON lines on stdout (or readable ones, for a terminal). Errors go through a serializer that
+ * keeps database values out of the log, and secret-looking fields are redacted by path in case a
+ * caller ever logs a request.
  */
-export const createLogger = (level: string): Logger =>
-  pino({
+export const createLogger = (level: string, options: LoggerOptions = {}): Logger => {
+  const settings = {
     level,
     base: { service: 'chat-backend' },
     serializers: { err: (error: unknown) => serializeErrorSafely(error) },
@@ -14,4 +21,8 @@ export const createLogger = (level: string): Logger =>
       paths: ['password', 'current_password', 'token', 'access_token', 'refresh_token', '*.password', '*.token', 'req.headers.authorization'],
       censor: '[redacted]',
     },
-  });
+  };
+  if (!options.pretty) return pino(settings);
+  // In this thread, not a transport's worker, so the last lines are out before the process ends.
+  return pino(settings, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', singleLine: true, sync: true }));
+};
