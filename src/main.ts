@@ -30,14 +30,20 @@ const main = async (): Promise<void> => {
   try {
     persistence = await openPersistence(config.database, { migrate: config.migrateOnStart });
   } catch (error) {
-    const where = config.database.kind === 'memory' ? 'memory' : describeDatabase(config.database);
-    return fail(`cannot open the database (${where}): ${error instanceof Error ? error.message : String(error)}`);
+    const database = config.database.kind === 'memory' ? 'memory' : describeDatabase(config.database);
+    return fail(`cannot open the database (${database}): ${error instanceof Error ? error.message : String(error)}`);
   }
 
   // Readable lines for a person running it in a terminal; JSON lines for everything else.
   const logger = createLogger(config.logLevel, { pretty: config.nodeEnv === 'development' && process.stdout.isTTY === true });
   const container = createContainer(config, persistence, { logger });
   if (wroteEnvFile) logger.info({ file: wroteEnvFile }, 'wrote a new .env with generated secrets');
+  const where = config.database.kind === 'memory' ? 'memory' : describeDatabase(config.database);
+  const applied = persistence.appliedMigrations;
+  logger.info(
+    { database: where, migrations: applied },
+    `using the ${where}; ${applied.length === 0 ? 'its schema is up to date' : `applied ${applied.length} migration${applied.length === 1 ? '' : 's'}`}`,
+  );
   const streams = container.get(EventStreamsToken);
   try {
     await streams.start();

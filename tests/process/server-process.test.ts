@@ -169,6 +169,8 @@ describe('the built server as a process (sqlite)', () => {
     it('keeps data and tokens across a restart on the same database and secret', async () => {
       const env = baseEnv();
       const first = await startServer(env);
+      const migrated = (line: { msg: string }) => line.msg.startsWith('using the SQLite database');
+      expect(first.logs.find(migrated)).toMatchObject({ msg: expect.stringMatching(/; applied \d+ migrations?$/), migrations: expect.arrayContaining([expect.stringMatching(/^Migration\d+_initial$/)]) });
       const username = uniqueUsername('restart');
       const registered = await first.api.post('/auth/register', { username, email: `${username}@example.com`, password: TEST_PASSWORD });
       expect(registered.status).toBe(201);
@@ -179,6 +181,7 @@ describe('the built server as a process (sqlite)', () => {
       expect(await first.stop()).toEqual({ code: 0, signal: null });
 
       const second = await startServer(env);
+      expect(second.logs.find(migrated)).toMatchObject({ msg: expect.stringMatching(/; its schema is up to date$/), migrations: [] });
       const login = await second.api.post('/auth/login', { username, password: TEST_PASSWORD });
       expect(login.status).toBe(200);
       const listed = await second.api.get(`/chat/sessions/${session.body.session.id}/messages`, login.body.access_token);

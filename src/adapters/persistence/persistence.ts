@@ -11,6 +11,8 @@ export interface Persistence {
   readonly sessions: ChatSessionRepository;
   readonly messages: MessageRepository;
   readonly transactions: TransactionRunner;
+  /** The migrations applied when it was opened (none when it was up to date, or not asked to migrate). */
+  readonly appliedMigrations: readonly string[];
   /** Whether the storage answers right now. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -13,6 +13,7 @@ export const openMemoryPersistence = (database: MemoryDatabase = new MemoryDatab
   sessions: new MemoryChatSessionRepository(database),
   messages: new MemoryMessageRepository(database),
   transactions: new MemoryTransactionRunner(database),
+  appliedMigrations: [],
   ping: async () => true,
   close: async () => {},
 });

@@ -33,10 +33,11 @@ export const openMikroOrmPersistence = async (
   // SQLite migrates on the serving ORM: an in-memory database lives and dies with its connection.
   const migrateApart = migrateFirst && options.kind === 'mysql';
   let orm: MikroORM | undefined;
+  let appliedMigrations: string[] = [];
   try {
-    if (migrateApart) await migrateDatabase(options);
+    if (migrateApart) appliedMigrations = await migrateDatabase(options);
     orm = await MikroORM.init(mikroOrmOptions(options, { cutSilentStatements: true }));
-    if (migrateFirst && !migrateApart) await migrate(orm);
+    if (migrateFirst && !migrateApart) appliedMigrations = await migrate(orm);
     // Migrating just showed that the database answers; otherwise ask it once.
     else if (!migrateApart) await orm.em.getConnection().execute('SELECT 1');
   } catch (error) {
@@ -56,6 +57,7 @@ export const openMikroOrmPersistence = async (
     sessions: new MikroOrmChatSessionRepository(scope),
     messages: new MikroOrmMessageRepository(scope),
     transactions: new MikroOrmTransactionRunner(orm.em),
+    appliedMigrations,
     ping: async () => {
       try {
         await orm.em.getConnection().execute('SELECT 1');
