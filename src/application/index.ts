@@ -34,6 +34,7 @@ export { ListMessages, type ListMessagesInput } from './chat/list-messages.use-c
 export { ListSessions, type ListSessionsInput } from './chat/list-sessions.use-case.js';
 export { RenameSession, type RenameSessionInput } from './chat/rename-session.use-case.js';
 export { ScrollMessages, type ScrollMessagesInput } from './chat/scroll-messages.use-case.js';
+export { ReadMessages, type MessagesRead, type ReadMessagesInput } from './chat/read-messages.use-case.js';
 export { SendMessage, type SendMessageInput } from './chat/send-message.use-case.js';
 
 export { ChatSessionRepository } from './ports/chat-session-repository.port.js';

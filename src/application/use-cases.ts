@@ -17,6 +17,7 @@ import { EditMessage } from './chat/edit-message.use-case.js';
 import { GetSession } from './chat/get-session.use-case.js';
 import { ListMessages } from './chat/list-messages.use-case.js';
 import { ListSessions } from './chat/list-sessions.use-case.js';
+import { ReadMessages } from './chat/read-messages.use-case.js';
 import { RenameSession } from './chat/rename-session.use-case.js';
 import { ScrollMessages } from './chat/scroll-messages.use-case.js';
 import { SendMessage } from './chat/send-message.use-case.js';
@@ -67,6 +68,7 @@ export interface UseCases {
   readonly sendMessage: SendMessage;
   readonly listMessages: ListMessages;
   readonly scrollMessages: ScrollMessages;
+  readonly readMessages: ReadMessages;
   readonly editMessage: EditMessage;
   readonly deleteMessage: DeleteMessage;
   readonly clearMessages: ClearMessages;
@@ -75,6 +77,8 @@ export interface UseCases {
 /** Wires each use case to the ports it needs. The only place that knows who needs what. */
 export const createUseCases = (p: Ports): UseCases => {
   const loginOpener = new LoginOpener(p.logins, p.tokens, p.ids, p.clock);
+  const listMessages = new ListMessages(p.messages);
+  const scrollMessages = new ScrollMessages(p.messages);
   return {
     registerUser: new RegisterUser(p.users, p.hasher, p.ids, p.clock, p.transactions, loginOpener),
     logIn: new LogIn(p.users, p.hasher, p.limiter, p.transactions, loginOpener),
@@ -92,8 +96,9 @@ export const createUseCases = (p: Ports): UseCases => {
     renameSession: new RenameSession(p.sessions, p.clock, p.transactions, p.events),
     deleteSession: new DeleteSession(p.sessions, p.clock, p.transactions, p.events),
     sendMessage: new SendMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
-    listMessages: new ListMessages(p.messages),
-    scrollMessages: new ScrollMessages(p.messages),
+    listMessages,
+    scrollMessages,
+    readMessages: new ReadMessages(listMessages, scrollMessages),
     editMessage: new EditMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
     deleteMessage: new DeleteMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
     clearMessages: new ClearMessages(p.sessions, p.messages, p.clock, p.transactions, p.events),

@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import { ValidationError } from '../../../domain/domain-error.js';
 import type { Sender } from '../../../domain/message.entity.js';
 import type { UseCases } from '../../../application/use-cases.js';
 import type { HttpState } from '../http-state.js';
@@ -74,32 +73,19 @@ export const createChatRouter = (useCases: UseCases): Router<HttpState> => {
   });
 
   router.get('/sessions/:id/messages', async (ctx) => {
-    const userId = principalOf(ctx).userId;
-    const sessionId = ctx.params.id ?? '';
-    // A cursor (or a keyset `limit`) asks for a keyset slice; `page`/`per_page` for a page by
-    // position. Both at once would silently ignore half of what was asked.
-    const keyset = ['before_id', 'after_id', 'limit'].some((name) => name in ctx.query);
-    if (keyset && ('page' in ctx.query || 'per_page' in ctx.query)) {
-      throw new ValidationError(['page: cannot be combined with before_id, after_id or limit']);
-    }
-    if (keyset) {
-      const slice = await useCases.scrollMessages.execute({
-        userId,
-        sessionId,
-        beforeId: queryParam(ctx, 'before_id') as Unchecked<string | undefined>,
-        afterId: queryParam(ctx, 'after_id') as Unchecked<string | undefined>,
-        limit: queryParam(ctx, 'limit') as Unchecked<string | undefined>,
-      });
-      ctx.body = { messages: slice.items.map(presentMessage), has_more: slice.hasMore };
-      return;
-    }
-    const { items, pagination } = await useCases.listMessages.execute({
-      userId,
-      sessionId,
+    const read = await useCases.readMessages.execute({
+      userId: principalOf(ctx).userId,
+      sessionId: ctx.params.id ?? '',
       page: queryParam(ctx, 'page') as Unchecked<string | undefined>,
       perPage: queryParam(ctx, 'per_page') as Unchecked<string | undefined>,
+      beforeId: queryParam(ctx, 'before_id') as Unchecked<string | undefined>,
+      afterId: queryParam(ctx, 'after_id') as Unchecked<string | undefined>,
+      limit: queryParam(ctx, 'limit') as Unchecked<string | undefined>,
     });
-    ctx.body = { messages: items.map(presentMessage), pagination: presentPagination(pagination) };
+    ctx.body =
+      read.mode === 'keyset'
+        ? { messages: read.slice.items.map(presentMessage), has_more: read.slice.hasMore }
+        : { messages: read.page.items.map(presentMessage), pagination: presentPagination(read.page.pagination) };
   });
 
   router.put('/sessions/:id/messages/:message_id', async (ctx) => {
