@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createOpenApiResponseCheck, type OpenApiResponseCheck } from './openapi-response-check.js';
 
 // A body is whatever the server sent; the tests assert its shape, so it is read untyped.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,9 +22,19 @@ export interface RequestOptions {
   readonly headers?: Record<string, string>;
   /** Gives up on the request (the promise rejects) when it aborts: a test's own bound on a hang. */
   readonly signal?: AbortSignal;
+  /**
+   * Why this request goes outside the API contract by design, so that its answer is not held to
+   * the OpenAPI document (which every other answer is). Keep these few, each with its reason.
+   */
+  readonly outsideContract?: string;
 }
 
-/** A plain `fetch` client for one server: what any HTTP client of the API would send. */
+/**
+ * A plain `fetch` client for one server: what any HTTP client of the API would send. Every answer
+ * is checked against the document the server serves at `/openapi.json` (fetched once, when the
+ * client is made): an answer the document does not describe rejects with an `OpenApiMismatch`
+ * saying what differed, unless the request says it is `outsideContract`.
+ */
 export interface Api {
   readonly baseUrl: string;
   request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
@@ -33,7 +44,43 @@ export interface Api {
   delete(path: string, body?: unknown, token?: string): Promise<ApiResponse>;
 }
 
+/** Fetches and compiles a server's document; a failure is reported when an answer needs it. */
+const loadContract = async (baseUrl: string): Promise<OpenApiResponseCheck> => {
+  const response = await fetch(`${baseUrl}/openapi.json`);
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`GET /openapi.json answered ${response.status}: ${text.slice(0, 300)}`);
+  return checkOf(text);
+};
+
+// One compiled check per distinct document, however many servers serve it.
+const checks = new Map<string, OpenApiResponseCheck>();
+const checkOf = (documentJson: string): OpenApiResponseCheck => {
+  let check = checks.get(documentJson);
+  if (!check) {
+    check = createOpenApiResponseCheck(JSON.parse(documentJson));
+    checks.set(documentJson, check);
+  }
+  return check;
+};
+
 export const createApi = (baseUrl: string): Api => {
+  // Asked for at once, while the server surely runs (a test may stop it before its last answer
+  // is checked); a failed fetch is tried again when an answer needs the document.
+  let contract = loadContract(baseUrl);
+  contract.catch(() => undefined);
+  const contractCheck = async (): Promise<OpenApiResponseCheck> => {
+    try {
+      return await contract;
+    } catch {
+      contract = loadContract(baseUrl);
+      try {
+        return await contract;
+      } catch (error) {
+        throw new Error(`cannot check answers against ${baseUrl}/openapi.json: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  };
+
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> => {
     const headers: Record<string, string> = { ...options.headers };
     let body: string | Uint8Array | undefined;
@@ -47,7 +94,14 @@ export const createApi = (baseUrl: string): Api => {
     const response = await fetch(`${baseUrl}${path}`, { method, headers, body, signal: options.signal });
     const text = await response.text();
     const isJson = /^application\/json\b/.test(response.headers.get('content-type') ?? '');
-    return { status: response.status, headers: response.headers, body: isJson && text !== '' ? JSON.parse(text) : text, text };
+    const answer: ApiResponse = { status: response.status, headers: response.headers, body: isJson && text !== '' ? JSON.parse(text) : text, text };
+    if (options.outsideContract === undefined) {
+      (await contractCheck()).check(
+        { method, path: new URL(response.url || `${baseUrl}${path}`).pathname },
+        { status: answer.status, contentType: response.headers.get('content-type'), body: answer.body, headers: response.headers },
+      );
+    }
+    return answer;
   };
   return {
     baseUrl,

@@ -27,9 +27,14 @@ const schemaRef = (name: string): JsonObject => componentRef('schemas', name);
 // from the server. The session list's default is the one number ListSessions does not export.
 const SESSIONS_PER_PAGE_DEFAULT = 20;
 
+// API.md: ISO 8601 UTC strings with milliseconds. `date-time` alone would also allow offsets and
+// other precisions.
+const TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$';
+
 const timestamp = (description: string): JsonObject => ({
   type: 'string',
   format: 'date-time',
+  pattern: TIMESTAMP_PATTERN,
   description: `${description} ISO 8601 UTC with milliseconds.`,
   examples: ['2026-01-31T12:00:00.000Z'],
 });
@@ -119,6 +124,7 @@ const schemas: Readonly<Record<string, JsonObject>> = {
       last_message_at: {
         type: ['string', 'null'],
         format: 'date-time',
+        pattern: TIMESTAMP_PATTERN,
         description: 'When the latest message was sent; null before the first. ISO 8601 UTC with milliseconds.',
       },
       created_at: timestamp('When the session was created.'),
@@ -372,15 +378,25 @@ const requestBodies: Readonly<Record<string, JsonObject>> = {
 const error = (error: string, code: string, details?: readonly string[]): JsonObject =>
   details === undefined ? { error, code } : { error, code, details };
 
-const errorResponse = (description: string, examples: Readonly<Record<string, JsonObject>>, headers?: JsonObject): JsonObject => ({
+const errorResponse = (
+  description: string,
+  examples: Readonly<Record<string, JsonObject>>,
+  headers?: JsonObject,
+  schema: JsonObject = schemaRef('Error'),
+): JsonObject => ({
   description,
   ...(headers === undefined ? {} : { headers }),
   content: {
     'application/json': {
-      schema: schemaRef('Error'),
+      schema,
       examples: Object.fromEntries(Object.entries(examples).map(([name, value]) => [name, { value }])),
     },
   },
+});
+
+/** The error shape with one code only: an answer that can mean one thing. */
+const errorWithCode = (code: string): JsonObject => ({
+  allOf: [schemaRef('Error'), { type: 'object', properties: { code: { const: code } } }],
 });
 
 const responses: Readonly<Record<string, JsonObject>> = {
@@ -416,9 +432,18 @@ const responses: Readonly<Record<string, JsonObject>> = {
       route_not_found: error('Not found', 'route_not_found'),
     },
   ),
-  MethodNotAllowed: errorResponse('The path exists but not with this method; `Allow` lists the methods it has.', {
-    method_not_allowed: error('Method not allowed', 'method_not_allowed'),
-  }, { Allow: { description: 'The methods the path accepts.', schema: { type: 'string', examples: ['GET, HEAD, POST'] } } }),
+  RouteNotFound: errorResponse(
+    'No path of this document matches the request, whatever its method.',
+    { route_not_found: error('Not found', 'route_not_found') },
+    undefined,
+    errorWithCode('route_not_found'),
+  ),
+  MethodNotAllowed: errorResponse(
+    'The path exists but not with this method; `Allow` lists the methods it has.',
+    { method_not_allowed: error('Method not allowed', 'method_not_allowed') },
+    { Allow: componentRef('headers', 'Allow') },
+    errorWithCode('method_not_allowed'),
+  ),
   Conflict: errorResponse('The username or the email is already taken (compared case-insensitively).', {
     username_taken: error('Username already exists', 'username_taken'),
     email_taken: error('Email already exists', 'email_taken'),
@@ -512,7 +537,13 @@ const headers: Readonly<Record<string, JsonObject>> = {
   },
   RetryAfter: {
     description: 'Whole seconds to wait before trying again.',
+    required: true,
     schema: { type: 'integer', minimum: 1 },
+  },
+  Allow: {
+    description: 'The methods the path has (HEAD wherever GET is).',
+    required: true,
+    schema: { type: 'string', examples: ['POST, HEAD, GET'] },
   },
 };
 

@@ -26,6 +26,8 @@ export interface OpenApiDocument {
   readonly tags: readonly JsonObject[];
   readonly paths: Readonly<Record<string, OpenApiPathItem>>;
   readonly components: typeof openApiComponents;
+  /** How requests no operation describes are answered (see `unmatchedRequests`). */
+  readonly 'x-unmatched-requests': JsonObject;
 }
 
 export interface OpenApiDocumentOptions {
@@ -450,6 +452,64 @@ const operationsPaths: Record<string, OpenApiPathItem> = {
   },
 };
 
+/**
+ * The app answers on every path, not only on those of `paths`: an unknown path, a known path with
+ * a method it lacks, and OPTIONS. OpenAPI has no place for answers that belong to no operation, so
+ * they are stated once here, as responses like an operation's; the HTTP tests hold the server to
+ * them like to any operation. The body parser runs before the routes, so a body is refused
+ * (400, 413, 415) before the path is looked at.
+ */
+const unmatchedRequests: JsonObject = {
+  description:
+    'How the server answers a request that no operation of `paths` describes, on any path. `HEAD` is answered wherever `GET` is, as that `GET` without content.',
+  'unknown-path': {
+    description: 'A path that no path item matches, with any method: 404 `route_not_found`. A body is read, and may be refused, first.',
+    responses: {
+      ...errors(...BODY_ERRORS),
+      '404': componentRef('responses', 'RouteNotFound'),
+    },
+  },
+  'unknown-method': {
+    description:
+      'A path of `paths` with a method its path item does not have: 405 `method_not_allowed`, `Allow` listing the methods it has. A body is read, and may be refused, first.',
+    responses: {
+      ...errors(...BODY_ERRORS),
+      '405': componentRef('responses', 'MethodNotAllowed'),
+    },
+  },
+  options: {
+    description:
+      'OPTIONS on a path of `paths`, a CORS preflight included: 204 with no content and `Allow`. A preflight from an origin in `CORS_ORIGINS` also gets the `Access-Control-Allow-*` headers; from any other origin, none.',
+    responses: {
+      '204': {
+        description: 'The methods the path has, or, to a preflight from an allowed origin, what the page may send.',
+        headers: {
+          Allow: {
+            description: 'The methods the path has (HEAD wherever GET is); absent from the answer to an allowed preflight.',
+            schema: { type: 'string', examples: ['POST, HEAD, GET'] },
+          },
+          'Access-Control-Allow-Origin': {
+            description: 'Only to a preflight from an origin in `CORS_ORIGINS`: that origin, never `*`.',
+            schema: { type: 'string', examples: ['https://app.example'] },
+          },
+          'Access-Control-Allow-Methods': {
+            description: 'Only to a preflight from an origin in `CORS_ORIGINS`.',
+            schema: { type: 'string', examples: ['GET,POST,PUT,DELETE'] },
+          },
+          'Access-Control-Allow-Headers': {
+            description: 'Only to a preflight from an origin in `CORS_ORIGINS`.',
+            schema: { type: 'string', examples: ['Authorization,Content-Type,X-Request-Id'] },
+          },
+          'Access-Control-Max-Age': {
+            description: 'Only to a preflight from an origin in `CORS_ORIGINS`: seconds the browser may keep the answer.',
+            schema: { type: 'integer', minimum: 0, examples: [600] },
+          },
+        },
+      },
+    },
+  },
+};
+
 const DESCRIPTION = `
 A chat backend: accounts with JWT logins, chat sessions and their messages, and real-time updates.
 
@@ -462,7 +522,8 @@ A chat backend: accounts with JWT logins, chat sessions and their messages, and 
 - Unknown keys in a body are ignored, never written (\`id\`, \`user_id\`, \`is_active\`, ... change nothing).
 - Bodies are limited to 1 MiB (configurable): larger is 413, not JSON is 415, malformed JSON is 400.
 - An unknown path is 404 \`route_not_found\`; a known path with a method it does not have is 405
-  \`method_not_allowed\` with an \`Allow\` header.
+  \`method_not_allowed\` with an \`Allow\` header; OPTIONS is 204 with \`Allow\`; HEAD is answered
+  wherever GET is (the document's root \`x-unmatched-requests\` states these answers as responses).
 - A request the HTTP parser cannot read is 400 \`bad_request\` (431 \`headers_too_large\` when its request
   line and headers pass 16 KB), still in this shape.
 - A resource the caller does not own is 404, exactly as if it did not exist.
@@ -515,4 +576,5 @@ export const buildOpenApiDocument = (options: OpenApiDocumentOptions): OpenApiDo
   ],
   paths: { ...authPaths, ...chatPaths, ...realtimePaths, ...operationsPaths },
   components: openApiComponents,
+  'x-unmatched-requests': unmatchedRequests,
 });
