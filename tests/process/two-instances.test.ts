@@ -5,11 +5,12 @@
  * other, with the same position; offsets stay one stream across both; a login ended on one
  * instance closes its sockets on the other; and a position taken on one resumes on the other.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type Api, uniqueUsername } from '../support/api-client.js';
 import { createMySqlTestDatabase, type MySqlTestDatabase } from '../support/mysql-test-database.js';
 import { dropKeys, TEST_REDIS_URL, uniqueKeyPrefix } from '../support/redis-test.js';
+import { describeWithServices, MYSQL, REDIS } from '../support/required-services.js';
 import {
   baseEnv,
   BUILD_TIMEOUT_MS,
@@ -23,7 +24,6 @@ import {
 } from '../support/server-process.js';
 import { type Frame, openEventStream, type TestEventStream, TestSocket } from '../support/test-socket.js';
 
-const TEST_MYSQL_URL = process.env['TEST_MYSQL_URL']?.trim() || undefined;
 const PASSWORD = 'Chat-Passw0rd';
 
 /**
@@ -33,31 +33,8 @@ const PASSWORD = 'Chat-Passw0rd';
  * and `describeWithRedis` would not do: with MySQL missing, the Redis requirement's failing test
  * would sit inside a skipped suite and be skipped too.)
  */
-const describeWithMySqlAndRedis = (title: string, body: (redisUrl: string) => void): void => {
-  const needs = [
-    { variable: 'TEST_MYSQL_URL', set: TEST_MYSQL_URL !== undefined, require: 'REQUIRE_MYSQL', example: 'mysql://root@127.0.0.1:3306' },
-    { variable: 'TEST_REDIS_URL', set: TEST_REDIS_URL !== undefined, require: 'REQUIRE_REDIS', example: 'redis://127.0.0.1:6379' },
-  ];
-  const missing = needs.filter((need) => !need.set);
-  if (missing.length === 0) {
-    describe(title, () => body(TEST_REDIS_URL!));
-    return;
-  }
-  const required = missing.filter((need) => process.env[need.require] === '1');
-  if (required.length > 0) {
-    describe(title, () => {
-      for (const need of required) {
-        it(`needs ${need.variable}, because ${need.require}=1 says it must not be skipped`, () => {
-          throw new Error(`${need.require}=1 but ${need.variable} is not set (e.g. ${need.variable}=${need.example})`);
-        });
-      }
-    });
-    return;
-  }
-  const names = missing.map((need) => need.variable).join(' and ');
-  console.warn(`[mysql+redis] SKIPPED "${title}": set ${missing.map((need) => `${need.variable}=${need.example}`).join(' ')} to run it`);
-  describe.skip(`${title} (skipped: ${names} not set)`, () => body(''));
-};
+const describeWithMySqlAndRedis = (title: string, body: (redisUrl: string) => void): void =>
+  describeWithServices(title, [MYSQL, REDIS], () => body(TEST_REDIS_URL ?? ''));
 
 interface Account {
   readonly username: string;
