@@ -212,15 +212,23 @@ export interface InMemoryCompositionOptions {
 export const createInMemoryComposition = (
   options: InMemoryCompositionOptions = {},
 ): { container: Container; clock: ManualClock; events: RecordingEventPublisher; streams: EventStreams } => {
-  const config = parseConfig({
-    NODE_ENV: 'test',
-    JWT_SECRET_KEY: options.tokenSecret ?? randomBytes(32).toString('base64url'),
-    BCRYPT_ROUNDS: String(options.bcryptRounds ?? 4),
-    ACCESS_TOKEN_TTL: String(options.accessTokenTtlSeconds ?? 900),
-    REFRESH_TOKEN_TTL: String(options.refreshTokenTtlSeconds ?? 30 * 24 * 3600),
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: String(options.loginAttempts?.perAccount ?? 5),
-    LOGIN_MAX_FAILURES_PER_ADDRESS: String(options.loginAttempts?.perAddress ?? 20),
-  });
+  // The server's defaults (and its check of the secret), then the harness's own choices as typed.
+  const defaults = parseConfig({ NODE_ENV: 'test', JWT_SECRET_KEY: options.tokenSecret ?? randomBytes(32).toString('base64url') });
+  const config: AppConfig = {
+    ...defaults,
+    database: { kind: 'memory' },
+    bcryptRounds: options.bcryptRounds ?? 4,
+    jwt: {
+      ...defaults.jwt,
+      accessTtlSeconds: options.accessTokenTtlSeconds ?? defaults.jwt.accessTtlSeconds,
+      refreshTtlSeconds: options.refreshTokenTtlSeconds ?? defaults.jwt.refreshTtlSeconds,
+    },
+    loginLimits: {
+      ...defaults.loginLimits,
+      perAccount: options.loginAttempts?.perAccount ?? defaults.loginLimits.perAccount,
+      perAddress: options.loginAttempts?.perAddress ?? defaults.loginLimits.perAddress,
+    },
+  };
   const clock = new ManualClock(options.now);
   const events = new RecordingEventPublisher();
   const logger = createLogger(config.logLevel);
