@@ -14,7 +14,7 @@ import { createInMemoryComposition, PortsToken, UseCasesToken, type InMemoryComp
 export type InMemoryChatBackendOptions = InMemoryCompositionOptions;
 
 export interface InMemoryChatBackend extends UseCases {
-  /** Moves time for every adapter at once. */
+  /** Moves time for the use cases, tokens and event histories; the login limiter's windows still run on real time. */
   readonly clock: ManualClock;
   /** Every event the use cases published, in order. */
   readonly events: RecordingEventPublisher;
