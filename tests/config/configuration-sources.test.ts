@@ -40,7 +40,7 @@ describe('the configuration', () => {
         .replace(/^\s*\/\/.*$/gm, '');
     const readers = files.filter((file) => /\bprocess\.env\b/.test(code(file)));
 
-    expect(readers).toEqual(['src/configuration/load-config.ts']);
+    expect(readers).toEqual(['src/config.ts']);
   });
 });
 
