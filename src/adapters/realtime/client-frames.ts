@@ -1,27 +1,20 @@
 import * as v from 'valibot';
 import { validate } from '../../application/validation/validate.js';
 import { ValidationError } from '../../domain/domain-error.js';
+import { streamPositionSchema } from './stream-position.schema.js';
 
-/**
- * What a WebSocket client may send: `auth` first (its token, and the position to resume from),
- * then `ping` whenever it likes.
- */
 /** The longest token an `auth` frame may carry (an access token is a few hundred bytes). */
 export const AUTH_TOKEN_MAX = 4096;
 
-const position = v.object(
-  {
-    epoch: v.pipe(v.string('must be a string'), v.regex(/^[\w-]{1,64}$/, 'must be 1-64 letters, digits, _ and -')),
-    offset: v.pipe(v.number('must be a number'), v.safeInteger('must be a whole number'), v.minValue(0, 'must be at least 0')),
-  },
-  'must be an object with epoch and offset',
-);
-
+/**
+ * What a WebSocket client sends first: its token, and the position to resume from (then `ping`
+ * whenever it likes). The OpenAPI document's `AuthFrame` is generated from this declaration.
+ */
 export const authFrame = v.object(
   {
     type: v.literal('auth', 'must be "auth"'),
     token: v.pipe(v.string('is required'), v.minLength(1, 'is required'), v.maxLength(AUTH_TOKEN_MAX, 'is too long')),
-    since: v.nullish(position),
+    since: v.nullish(streamPositionSchema),
   },
   'must be an object',
 );

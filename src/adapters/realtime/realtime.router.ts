@@ -1,11 +1,13 @@
 import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
+import * as v from 'valibot';
 import type { Authenticate } from '../../application/auth/authenticate.use-case.js';
 import { invalidToken, RateLimitedError, ValidationError } from '../../domain/domain-error.js';
 import type { HttpState } from '../http/http-state.js';
 import { requirePrincipal } from '../http/middleware/require-principal.middleware.js';
 import { principalOf } from '../http/request-input.js';
 import { HttpProblem } from '../http/http-problem.js';
+import { streamPositionSchema } from './stream-position.schema.js';
 import { MAX_BUFFERED_BYTES, WEBSOCKET_PATH } from './websocket-gateway.js';
 import type { EventStreams, StreamSubscription } from './event-streams.js';
 import type { RealtimeConnection, RealtimeConnections } from './realtime-connections.js';
@@ -27,9 +29,10 @@ const RETRY_MS = 2_000;
 /** `Last-Event-ID: <epoch>:<offset>` as a position, null when absent; anything else is refused. */
 export const positionOf = (lastEventId: string): StreamPosition | null => {
   if (lastEventId.trim() === '') return null;
-  const match = /^([\w-]{1,64}):(\d{1,15})$/.exec(lastEventId.trim());
-  if (!match?.[1] || !match[2]) throw new ValidationError(['Last-Event-ID: must be <epoch>:<offset>, as an event id of this stream']);
-  return { epoch: match[1], offset: Number(match[2]) };
+  const match = /^(.*):(\d+)$/.exec(lastEventId.trim());
+  const parsed = match ? v.safeParse(streamPositionSchema, { epoch: match[1], offset: Number(match[2]) }) : null;
+  if (!parsed?.success) throw new ValidationError(['Last-Event-ID: must be <epoch>:<offset>, as an event id of this stream']);
+  return parsed.output;
 };
 
 /** One frame as an event: `id` on everything that has a position, so a reconnect resumes from it. */

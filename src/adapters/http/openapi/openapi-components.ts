@@ -12,6 +12,8 @@ import {
 } from '../../../application/validation/fields.js';
 import { DEFAULT_SESSION_TITLE } from '../../../domain/chat-session.entity.js';
 import { SENDERS } from '../../../domain/message.entity.js';
+import { timestampShape } from '../presenters/resource.presenter.js';
+import { jsonSchemaOf } from './json-schema-of.js';
 import { realtimeSchemas } from './realtime-schemas.js';
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | JsonObject;
@@ -27,14 +29,13 @@ const schemaRef = (name: string): JsonObject => componentRef('schemas', name);
 // from the server. The session list's default is the one number ListSessions does not export.
 const SESSIONS_PER_PAGE_DEFAULT = 20;
 
-// API.md: ISO 8601 UTC strings with milliseconds. `date-time` alone would also allow offsets and
+// The presenters' shape: UTC with milliseconds. `date-time` alone would also allow offsets and
 // other precisions.
-const TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$';
+const TIMESTAMP = jsonSchemaOf(timestampShape);
 
 const timestamp = (description: string): JsonObject => ({
-  type: 'string',
+  ...TIMESTAMP,
   format: 'date-time',
-  pattern: TIMESTAMP_PATTERN,
   description: `${description} ISO 8601 UTC with milliseconds.`,
   examples: ['2026-01-31T12:00:00.000Z'],
 });
@@ -124,7 +125,7 @@ const schemas: Readonly<Record<string, JsonObject>> = {
       last_message_at: {
         type: ['string', 'null'],
         format: 'date-time',
-        pattern: TIMESTAMP_PATTERN,
+        pattern: TIMESTAMP['pattern'] ?? null,
         description: 'When the latest message was sent; null before the first. ISO 8601 UTC with milliseconds.',
       },
       created_at: timestamp('When the session was created.'),

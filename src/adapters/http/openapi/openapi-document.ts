@@ -1,3 +1,4 @@
+import { EPOCH_PATTERN } from '../../realtime/stream-position.schema.js';
 import { componentRef, openApiComponents, type JsonObject } from './openapi-components.js';
 
 export { documentedRoutes } from './documented-routes.js';
@@ -355,7 +356,7 @@ const realtimePaths: Record<string, OpenApiPathItem> = {
           required: false,
           description:
             'The `id` of the last event this client handled (`<epoch>:<offset>`); `EventSource` sends it by itself on reconnect. Any other value is 400.',
-          schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}:\\d{1,15}$', examples: ['k3x9Qw_a:41'] },
+          schema: { type: 'string', pattern: `^${EPOCH_PATTERN.source.slice(1, -1)}:\\d+$`, examples: ['k3x9Qw_a:41'] },
         },
       ],
       responses: {

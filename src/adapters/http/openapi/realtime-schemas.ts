@@ -1,17 +1,20 @@
-import { AUTH_TOKEN_MAX } from '../../realtime/client-frames.js';
+import { authFrame } from '../../realtime/client-frames.js';
+import { streamPositionSchema } from '../../realtime/stream-position.schema.js';
+import { jsonSchemaOf } from './json-schema-of.js';
 import type { JsonObject } from './openapi-components.js';
 
 const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
 
+// Generated from the declarations the server parses with; only the prose is written here.
+const position = jsonSchemaOf(streamPositionSchema);
+const positionProperty = (name: 'epoch' | 'offset'): JsonObject => (position['properties'] as Record<string, JsonObject>)[name] ?? {};
 const epoch: JsonObject = {
-  type: 'string',
-  pattern: '^[A-Za-z0-9_-]{1,64}$',
+  ...positionProperty('epoch'),
   description: "Names the user's stream; it changes when the stream's history is lost. Compare offsets only within one epoch.",
   examples: ['k3x9Qw_a'],
 };
 const offset: JsonObject = {
-  type: 'integer',
-  minimum: 0,
+  ...positionProperty('offset'),
   description: "The event's place in the user's stream: one more than the user's previous event.",
   examples: [42],
 };
@@ -26,11 +29,7 @@ const event = (type: string, description: string, properties: Record<string, Jso
 
 /** The frames of `/ws` and the `data` of `/events`, as JSON Schema. */
 export const realtimeSchemas: Readonly<Record<string, JsonObject>> = {
-  StreamPosition: {
-    type: 'object',
-    required: ['epoch', 'offset'],
-    properties: { epoch, offset: { ...offset, maximum: Number.MAX_SAFE_INTEGER } },
-  },
+  StreamPosition: { ...position, description: 'A place in one user\'s stream, as the events carry it.' },
   RealtimeEvent: {
     description: 'A change to the user\'s data, pushed after it is committed. `Last-Event-ID` / `since` resume from its position.',
     oneOf: [
@@ -69,17 +68,9 @@ export const realtimeSchemas: Readonly<Record<string, JsonObject>> = {
     properties: { type: { enum: ['degraded', 'resync'] } },
   },
   AuthFrame: {
-    type: 'object',
-    description: 'The first frame a WebSocket client sends, within 5 seconds.',
-    required: ['type', 'token'],
-    properties: {
-      type: { const: 'auth' },
-      token: { type: 'string', minLength: 1, maxLength: AUTH_TOKEN_MAX, description: 'An access token.' },
-      since: {
-        anyOf: [ref('StreamPosition'), { type: 'null' }],
-        description: 'Resume after this position (the last event this client handled); null or absent for none.',
-      },
-    },
+    ...jsonSchemaOf(authFrame, { StreamPosition: streamPositionSchema }),
+    description:
+      'The first frame a WebSocket client sends, within 5 seconds: an access token, and optionally (`since`) the position of the last event it handled, to resume after it.',
     examples: [{ type: 'auth', token: 'eyJhbGciOi…', since: { epoch: 'k3x9Qw_a', offset: 41 } }],
   },
   ErrorFrame: {

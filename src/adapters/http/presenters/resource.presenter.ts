@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import type { TokenPair } from '../../../application/auth/token-pair.js';
 import type { MessageView } from '../../../application/views/message.view.js';
 import type { Pagination } from '../../../application/views/pagination.js';
@@ -8,6 +9,12 @@ import type { UserView } from '../../../application/views/user.view.js';
  * The API's JSON resources, built field by field from the views: snake_case keys, ISO timestamps,
  * and nothing a view does not list (so no hash can leak through a new field by accident).
  */
+
+/**
+ * Every timestamp the API answers with, as `Date.toISOString()` writes it: UTC with milliseconds
+ * (API.md). The OpenAPI document's timestamps are generated from this shape.
+ */
+export const timestampShape = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/));
 
 export const presentUser = (user: UserView) => ({
   id: user.id,
