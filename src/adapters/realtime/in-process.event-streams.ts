@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../application/ports/clock.port.js';
 import type { DomainEvent } from '../../application/ports/event-publisher.port.js';
 import type { EventStreams, FrameListener, HistoryLimits, LoginsEndedListener, StreamSubscription, SubscribeOptions } from './event-streams.js';
@@ -6,6 +5,7 @@ import { LocalSubscribers } from './local-subscribers.js';
 import { presentEvent } from './present-event.js';
 import { recover } from './recovery.js';
 import { positioned, type StreamEvent } from './stream-frame.js';
+import { newEpoch } from './stream-position.schema.js';
 
 interface UserStream {
   readonly epoch: string;
@@ -22,8 +22,6 @@ export interface InProcessEventStreamsOptions {
   readonly clock: Clock;
   readonly onListenerError?: (error: unknown) => void;
 }
-
-export const newEpoch = (): string => randomBytes(6).toString('base64url');
 
 /**
  * The streams of a single instance, in memory: each user's stream gets an epoch of its own when

@@ -5,12 +5,12 @@ import type { Clock } from '../../application/ports/clock.port.js';
 import type { DomainEvent } from '../../application/ports/event-publisher.port.js';
 import { UnavailableError } from '../../domain/domain-error.js';
 import type { EventStreams, FrameListener, HistoryLimits, LoginsEndedListener, StreamSubscription, SubscribeOptions } from './event-streams.js';
-import { newEpoch } from './in-process.event-streams.js';
 import { LocalSubscribers } from './local-subscribers.js';
 import { presentEvent } from './present-event.js';
 import { recover } from './recovery.js';
 import { PUBLISH_SCRIPT, READ_SCRIPT, SKIP_SCRIPT } from './redis-scripts.js';
 import { positioned, type EventPayload, type StreamEvent } from './stream-frame.js';
+import { newEpoch } from './stream-position.schema.js';
 
 export interface RedisEventStreamsOptions {
   readonly url: string;

@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 
-/** What an epoch looks like: the streams make them from 6 random bytes, base64url (8 characters). */
+/** A new stream's name: 6 random bytes, base64url (8 characters). */
+export const newEpoch = (): string => randomBytes(6).toString('base64url');
+
+/** What an epoch a client hands back may look like (room for other engines' names). */
 export const EPOCH_PATTERN = /^[\w-]{1,64}$/;
 
 /**

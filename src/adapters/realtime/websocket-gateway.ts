@@ -98,10 +98,6 @@ export class WebSocketGateway {
     });
   }
 
-  get openSockets(): number {
-    return this.sockets.size;
-  }
-
   /** Bytes waiting to be sent, over every socket: bounded, however slowly clients read. */
   get bufferedBytes(): number {
     let total = 0;
