@@ -36,7 +36,7 @@ import { InProcessEventStreams } from './adapters/realtime/in-process.event-stre
 import { RealtimeConnections } from './adapters/realtime/realtime-connections.js';
 import { RedisEventStreams } from './adapters/realtime/redis.event-streams.js';
 import { WebSocketGateway } from './adapters/realtime/websocket-gateway.js';
-import { RateLimiterLoginAttemptLimiter } from './adapters/throttling/rate-limiter.login-attempt-limiter.js';
+import { FixedWindowLoginAttemptLimiter } from './adapters/throttling/fixed-window.login-attempt-limiter.js';
 import { parseConfig, type AppConfig, type DatabaseConfig, type RealtimeConfig } from './config.js';
 import { APP_VERSION } from './version.js';
 
@@ -110,7 +110,8 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
     );
   container.bind<LoginAttemptLimiter>(LoginAttemptLimiter).toConstantValue(
     overrides.limiter ??
-      RateLimiterLoginAttemptLimiter.inMemory({
+      // On the same clock as everything else, so the harness's manual clock moves its windows too.
+      new FixedWindowLoginAttemptLimiter(clock, {
         accountAttempts: config.loginLimits.perAccount,
         addressAttempts: config.loginLimits.perAddress,
         windowSeconds: config.loginLimits.windowSeconds,

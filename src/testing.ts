@@ -2,8 +2,8 @@
  * The in-memory harness: the whole backend with no server and no database, for tests and scripts.
  * Every adapter here behaves as the production one does (uniqueness, ordering, soft deletes,
  * transactions), with two differences chosen for speed: bcrypt runs at cost 4, and time is a
- * `ManualClock` that only moves when told, so token expiry can be tested without waiting. Event
- * streams are in process: `realtime.subscribe` hears what a server's WebSocket would.
+ * `ManualClock` that only moves when told, so token expiry and login lockouts can be tested without
+ * waiting. Event streams are in process: `realtime.subscribe` hears what a server's WebSocket would.
  */
 import type { Ports, UseCases } from './application/use-cases.js';
 import type { RealtimeSubscriptions } from './chat-backend.js';
@@ -14,7 +14,11 @@ import { createInMemoryComposition, PortsToken, UseCasesToken, type InMemoryComp
 export type InMemoryChatBackendOptions = InMemoryCompositionOptions;
 
 export interface InMemoryChatBackend extends UseCases {
-  /** Moves time for the use cases, tokens and event histories; the login limiter's windows still run on real time. */
+  /**
+   * Time for everything the harness runs: moving it moves every timestamp the use cases write, the
+   * issue and expiry of tokens and logins, the age limit of the event histories, and the failed-login
+   * limiter's windows and locks (past its `Retry-After`, a locked account may log in again).
+   */
   readonly clock: ManualClock;
   /** Every event the use cases published, in order. */
   readonly events: RecordingEventPublisher;

@@ -5,6 +5,7 @@ export interface ChatSessionState {
   isActive: boolean;
   /** Live (not deleted) messages; kept here so lists never count rows. */
   messageCount: number;
+  /** When the newest live message was sent; null when there is none. */
   lastMessageAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -19,8 +20,13 @@ export class ChatSession implements ChatSessionState {
   title!: string;
   userId!: string;
   isActive!: boolean;
-  messageCount!: number;
-  lastMessageAt!: Date | null;
+  /**
+   * The counters follow the session's live messages: the `MessageRepository` call that adds or
+   * deletes messages updates them in the same call, so no method here changes them and saving a
+   * session never writes them.
+   */
+  readonly messageCount!: number;
+  readonly lastMessageAt!: Date | null;
   createdAt!: Date;
   updatedAt!: Date;
 
@@ -56,24 +62,6 @@ export class ChatSession implements ChatSessionState {
   rename(title: string, now: Date): void {
     this.title = title;
     this.updatedAt = now;
-  }
-
-  /** A new message makes the session the most recently active one. */
-  recordMessage(sentAt: Date): void {
-    this.messageCount += 1;
-    this.lastMessageAt = sentAt;
-    this.updatedAt = sentAt;
-  }
-
-  /** A message was deleted; `latestRemainingAt` is the newest live message's time, if any. */
-  forgetMessage(latestRemainingAt: Date | null): void {
-    this.messageCount = Math.max(0, this.messageCount - 1);
-    this.lastMessageAt = latestRemainingAt;
-  }
-
-  clearMessages(): void {
-    this.messageCount = 0;
-    this.lastMessageAt = null;
   }
 
   delete(now: Date): void {

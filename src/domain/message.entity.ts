@@ -2,6 +2,8 @@ import { messageNotFound } from './domain-error.js';
 
 export const SENDERS = ['user', 'assistant', 'system'] as const;
 export type Sender = (typeof SENDERS)[number];
+/** Who a message is from when the sender does not say. */
+export const DEFAULT_SENDER: Sender = 'user';
 
 export interface MessageState {
   id: number;
@@ -13,7 +15,10 @@ export interface MessageState {
   updatedAt: Date;
 }
 
-/** One message of a session. Deleting is soft; a deleted message is gone for every caller. */
+/**
+ * One message of a session. Deleting is soft and done by the repository (`deleteInSession`), which
+ * keeps the session's counters in the same call; a deleted message is gone for every caller.
+ */
 export class Message implements MessageState {
   /** Assigned by the repository when the message is first stored; increases within a session. */
   id!: number;
@@ -46,12 +51,6 @@ export class Message implements MessageState {
   edit(text: string, now: Date): void {
     if (this.isDeleted) throw messageNotFound();
     this.text = text;
-    this.updatedAt = now;
-  }
-
-  delete(now: Date): void {
-    if (this.isDeleted) throw messageNotFound();
-    this.isDeleted = true;
     this.updatedAt = now;
   }
 }

@@ -45,7 +45,7 @@ export function describeCascadeContract(target: RepositoryTarget): void {
       expect(await sessions.listViewsOfOwner(doomed.id, { offset: 0, limit: 10 })).toEqual({ items: [], total: 0 });
       expect(await messages.pageOfSession(doomedSession.id, doomed.id, { offset: 0, limit: 10 })).toBeNull();
       expect(await messages.findInSession(must(doomedMessage).id, doomedSession.id)).toBeNull();
-      expect(await messages.latestSentAt(doomedSession.id)).toBeNull();
+      expect(await messages.deleteInSession(must(doomedMessage).id, doomedSession.id, at(HOUR))).toBe(false);
 
       expect(await users.findById(survivor.id)).not.toBeNull();
       expect(await logins.findById(survivorLogin.id)).not.toBeNull();

@@ -10,31 +10,41 @@ import type { RepositoryTarget } from './repository-target.js';
  * across sessions, text comes back exactly as written, a page by position and a slice by id show
  * only the session's live messages, oldest first, the page totalled by the session's count and the
  * slice telling whether more remain, and clearing a session counts only the messages that were live.
- * It runs unchanged against memory, SQLite and MySQL, so it assumes nothing about timing or id
- * values, only their order.
+ * Every call that adds or deletes messages keeps its session's counters on its live messages, also
+ * when sends and deletes on one session run at once. It runs unchanged against memory, SQLite and
+ * MySQL, so it assumes nothing about timing or id values, only their order.
  */
 export function describeMessageRepositoryContract(target: RepositoryTarget): void {
   describe(`MessageRepository contract: ${target.name}`, () => {
-    const {
-      users,
-      sessions,
-      messages,
-      givenUser,
-      givenSession,
-      givenMessages,
-      addMessage,
-      deleteMessage,
-      clearMessages,
-    } = useRepositoryStorage(target);
+    const { users, sessions, messages, transactions, givenUser, givenSession, givenMessages } = useRepositoryStorage(target);
 
-    /** The total of a page is the stored session's message count. */
-    const expectTotalIsMessageCount = async (
-      page: { readonly total: number } | null,
-      session: ChatSession,
-    ): Promise<void> => {
+    /** Every live message of the session, oldest first. */
+    const liveMessagesOf = async (session: ChatSession) =>
+      must(await messages.sliceOfSession(session.id, session.userId, { beforeId: null, limit: 10_000 })).items;
+
+    /**
+     * The rule the writes keep: the stored session counts its live messages, and its last message
+     * time is the newest one's (null when none is left). Answers the stored session.
+     */
+    const expectCountersFollowLiveMessages = async (session: ChatSession) => {
+      const live = await liveMessagesOf(session);
       const stored = must(await sessions.findViewOwned(session.id, session.userId));
+      expect({ messageCount: stored.messageCount, lastMessageAt: stored.lastMessageAt }).toEqual({
+        messageCount: live.length,
+        lastMessageAt: live.at(-1)?.createdAt ?? null,
+      });
+      return stored;
+    };
+
+    /** The total of a page is the stored session's message count, which is its live messages. */
+    const expectTotalIsMessageCount = async (page: { readonly total: number } | null, session: ChatSession): Promise<void> => {
+      const stored = await expectCountersFollowLiveMessages(session);
       expect(must(page).total).toBe(stored.messageCount);
-      expect(stored.messageCount).toBe(session.messageCount);
+    };
+
+    /** Soft-deletes a message through the port, which must find it live. */
+    const deleteMessage = async (message: Message, now: Date): Promise<void> => {
+      expect(await messages.deleteInSession(message.id, message.sessionId, now)).toBe(true);
     };
 
     const expectedMessageView = (message: Message) => ({
@@ -53,7 +63,7 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
       const added: Message[] = [];
       for (const session of [first, second, first, second, first]) {
         const message = aMessage({ sessionId: session.id });
-        await addMessage(session, message);
+        await messages.add(message);
         added.push(message);
       }
 
@@ -66,7 +76,7 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
       const owner = await givenUser();
       const session = await givenSession(owner);
       const message = aMessage({ sessionId: session.id, text: EMOJI_TEXT, sender: 'assistant', createdAt: at(HOUR + 1), updatedAt: at(HOUR + 2) });
-      await addMessage(session, message);
+      await messages.add(message);
 
       const found = await messages.findInSession(message.id, session.id);
 
@@ -89,7 +99,7 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
       const added: Message[] = [];
       for (const text of texts) {
         const message = aMessage({ sessionId: session.id, text });
-        await addMessage(session, message);
+        await messages.add(message);
         added.push(message);
       }
 
@@ -104,7 +114,7 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
     it('when messages come from each sender, each sender is stored', async () => {
       const owner = await givenUser();
       const session = await givenSession(owner);
-      for (const sender of ['user', 'assistant', 'system'] as const) await addMessage(session, aMessage({ sessionId: session.id, sender }));
+      for (const sender of ['user', 'assistant', 'system'] as const) await messages.add(aMessage({ sessionId: session.id, sender }));
 
       const page = must(await messages.pageOfSession(session.id, owner.id, { offset: 0, limit: 10 }));
 
@@ -116,7 +126,7 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
       const session = await givenSession(owner);
       const elsewhere = await givenSession(owner);
       const [kept, deleted] = await givenMessages(session, 2);
-      await deleteMessage(session, must(deleted), at(DAY));
+      await deleteMessage(must(deleted), at(DAY));
 
       expect(await messages.findInSession(must(kept).id, elsewhere.id)).toBeNull();
       expect(await messages.findInSession(must(deleted).id, session.id)).toBeNull();
@@ -141,7 +151,7 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
       const owner = await givenUser();
       const session = await givenSession(owner);
       const message = aMessage({ sessionId: session.id, text: 'original' });
-      await addMessage(session, message);
+      await messages.add(message);
       const stored = structuredClone(messageState(message));
 
       message.edit('changed after add', at(DAY));
@@ -149,13 +159,12 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
       const found = must(await messages.findInSession(message.id, session.id));
       found.createdAt.setTime(0);
       found.updatedAt.setTime(0);
-      found.delete(at(DAY));
+      found.edit('changed after find', at(DAY));
       const page = must(await messages.pageOfSession(session.id, owner.id, { offset: 0, limit: 10 }));
       must(page.items[0]).createdAt.setTime(0);
       must(page.items[0]).updatedAt.setTime(0);
       const slice = must(await messages.sliceOfSession(session.id, owner.id, { beforeId: null, limit: 10 }));
       must(slice.items[0]).createdAt.setTime(0);
-      must((await messages.latestSentAt(session.id))).setTime(0);
 
       expect(messageState(must(await messages.findInSession(message.id, session.id)))).toEqual(stored);
     });
@@ -172,7 +181,7 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
         const first = await givenMessages(session, 2, HOUR);
         await givenMessages(other, 2, 2 * HOUR);
         const second = await givenMessages(session, 2, 3 * HOUR);
-        await deleteMessage(session, must(second[0]), at(DAY));
+        await deleteMessage(must(second[0]), at(DAY));
         const live = [...first, must(second[1])];
 
         const page = must(await messages.pageOfSession(session.id, owner.id, { offset: 0, limit: 10 }));
@@ -218,16 +227,16 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
 
       it('when the total is read, it is the session\'s stored message count, not a count of rows', async () => {
         const owner = await givenUser();
-        // Stored directly, not through the helpers: a count the use cases would never leave, so
-        // the total shows where it comes from.
+        // A stored count no write would leave (7 with no message), so the total shows where it
+        // comes from: the two messages added count on from it.
         const session = await givenSession(owner, { messageCount: 7, lastMessageAt: at(HOUR), updatedAt: at(HOUR) });
         for (const message of [aMessage({ sessionId: session.id }), aMessage({ sessionId: session.id })]) await messages.add(message);
 
         const page = must(await messages.pageOfSession(session.id, owner.id, { offset: 0, limit: 50 }));
 
         expect(page.items).toHaveLength(2);
-        expect(page.total).toBe(7);
-        await expectTotalIsMessageCount(page, session);
+        expect(page.total).toBe(9);
+        expect(must(await sessions.findViewOwned(session.id, owner.id)).messageCount).toBe(9);
       });
 
       it('when the session belongs to someone else, is deleted or does not exist, there is no page', async () => {
@@ -328,7 +337,7 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
         const session = await givenSession(owner);
         const added = await givenMessages(session, 5);
         const [m1, m2, m3, m4, m5] = idsOf(added);
-        for (const index of [1, 3]) await deleteMessage(session, must(added[index]), at(DAY));
+        for (const index of [1, 3]) await deleteMessage(must(added[index]), at(DAY));
 
         const latest = must(await messages.sliceOfSession(session.id, owner.id, { beforeId: null, limit: 2 }));
         const beforeDeleted = must(await messages.sliceOfSession(session.id, owner.id, { beforeId: must(m4), limit: 5 }));
@@ -369,29 +378,209 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
       });
     });
 
-    describe('when the newest message was sent', () => {
-      it('when the session has no live messages, there is no time', async () => {
+    describe("the session's counters", () => {
+      /** The stored session's counters and activity time. */
+      const countersOf = async (session: ChatSession) => {
+        const { messageCount, lastMessageAt, updatedAt } = must(await sessions.findViewOwned(session.id, session.userId));
+        return { messageCount, lastMessageAt, updatedAt };
+      };
+
+      it('when a session is new, it counts no message and has no last message time', async () => {
         const owner = await givenUser();
         const session = await givenSession(owner);
 
-        expect(await messages.latestSentAt(session.id)).toBeNull();
-        expect(await messages.latestSentAt(session.id + 1000)).toBeNull();
+        expect(await countersOf(session)).toEqual({ messageCount: 0, lastMessageAt: null, updatedAt: session.updatedAt });
       });
 
-      it('when messages are live, it is the newest one\'s time, and falls back when that one is deleted', async () => {
+      it('when messages are added, each one counts, and the last one sent is the last message and the latest activity', async () => {
+        const owner = await givenUser();
+        const session = await givenSession(owner);
+        const other = await givenSession(owner);
+        const [, second] = await givenMessages(session, 2, HOUR);
+        await givenMessages(other, 1, DAY);
+
+        expect(await countersOf(session)).toEqual({
+          messageCount: 2,
+          lastMessageAt: must(second).createdAt,
+          updatedAt: must(second).createdAt,
+        });
+        await expectCountersFollowLiveMessages(session);
+        await expectCountersFollowLiveMessages(other);
+      });
+
+      it('when a message other than the newest is deleted, the count drops, the last message time stays, and so does the activity time', async () => {
+        const owner = await givenUser();
+        const session = await givenSession(owner);
+        const [first, , third] = await givenMessages(session, 3, HOUR);
+        const before = await countersOf(session);
+
+        await deleteMessage(must(first), at(DAY));
+
+        expect(await countersOf(session)).toEqual({ ...before, messageCount: 2, lastMessageAt: must(third).createdAt });
+        await expectCountersFollowLiveMessages(session);
+      });
+
+      it('when the newest message is deleted, the last message time falls back to the newest one left, and then to none', async () => {
         const owner = await givenUser();
         const session = await givenSession(owner);
         const other = await givenSession(owner);
         const [older, newer] = await givenMessages(session, 2, HOUR);
         await givenMessages(other, 1, DAY);
+        const { updatedAt } = await countersOf(session);
 
-        expect((await messages.latestSentAt(session.id))?.getTime()).toBe(must(newer).createdAt.getTime());
+        await deleteMessage(must(newer), at(2 * DAY));
+        expect(await countersOf(session)).toEqual({ messageCount: 1, lastMessageAt: must(older).createdAt, updatedAt });
 
-        await deleteMessage(session, must(newer), at(2 * DAY));
-        expect((await messages.latestSentAt(session.id))?.getTime()).toBe(must(older).createdAt.getTime());
+        await deleteMessage(must(older), at(2 * DAY));
+        expect(await countersOf(session)).toEqual({ messageCount: 0, lastMessageAt: null, updatedAt });
+        await expectCountersFollowLiveMessages(other);
+      });
 
-        await deleteMessage(session, must(older), at(2 * DAY));
-        expect(await messages.latestSentAt(session.id)).toBeNull();
+      it('when the message is not live in that session (deleted already, of another session, unknown), deleting answers false and changes nothing', async () => {
+        const owner = await givenUser();
+        const session = await givenSession(owner);
+        const elsewhere = await givenSession(owner);
+        const [kept, gone] = await givenMessages(session, 2);
+        await givenMessages(elsewhere, 1, DAY);
+        await deleteMessage(must(gone), at(DAY));
+        const before = { here: await countersOf(session), there: await countersOf(elsewhere) };
+
+        expect(await messages.deleteInSession(must(gone).id, session.id, at(2 * DAY))).toBe(false);
+        expect(await messages.deleteInSession(must(kept).id, elsewhere.id, at(2 * DAY))).toBe(false);
+        expect(await messages.deleteInSession(must(kept).id + 1000, session.id, at(2 * DAY))).toBe(false);
+        expect(await messages.deleteInSession(must(kept).id, session.id + 1000, at(2 * DAY))).toBe(false);
+
+        expect({ here: await countersOf(session), there: await countersOf(elsewhere) }).toEqual(before);
+        expect(idsOf(await liveMessagesOf(session))).toEqual([must(kept).id]);
+        expect(must(await messages.findInSession(must(kept).id, session.id)).updatedAt).toEqual(must(kept).updatedAt);
+      });
+
+      it('when a message is deleted, it is not found, and deleting it again answers false', async () => {
+        const owner = await givenUser();
+        const session = await givenSession(owner);
+        const [message] = await givenMessages(session, 1);
+
+        await deleteMessage(must(message), at(DAY));
+
+        expect(await messages.findInSession(must(message).id, session.id)).toBeNull();
+        expect(await messages.deleteInSession(must(message).id, session.id, at(2 * DAY))).toBe(false);
+      });
+
+      it('when cleared, the session counts none and has no last message time; its activity time stays', async () => {
+        const owner = await givenUser();
+        const session = await givenSession(owner);
+        await givenMessages(session, 3);
+        const { updatedAt } = await countersOf(session);
+
+        await messages.deleteAllInSession(session.id, at(DAY));
+
+        expect(await countersOf(session)).toEqual({ messageCount: 0, lastMessageAt: null, updatedAt });
+      });
+
+      it('when a copy of the session loaded before messages were added is saved, the stored counters stay', async () => {
+        const owner = await givenUser();
+        const session = await givenSession(owner);
+        const loaded = must(await sessions.findOwned(session.id, owner.id));
+        const [, last] = await givenMessages(session, 2, HOUR);
+
+        loaded.rename('Renamed', at(DAY));
+        await sessions.save(loaded);
+
+        expect(await sessions.findViewOwned(session.id, owner.id)).toMatchObject({
+          title: 'Renamed',
+          messageCount: 2,
+          lastMessageAt: must(last).createdAt,
+          updatedAt: at(DAY),
+        });
+      });
+
+      it('when a message is added to a session that does not exist, the refusal changes no session', async () => {
+        const owner = await givenUser();
+        const session = await givenSession(owner);
+        const before = await countersOf(session);
+
+        await expect(messages.add(aMessage({ sessionId: session.id + 1000 }))).rejects.toThrow();
+
+        expect(await countersOf(session)).toEqual(before);
+      });
+
+      describe('when sends and deletes on one session run at once', () => {
+        const SENDS = 12;
+        const DELETES = 6;
+
+        /** A session with messages to delete, and what each writer does, as the use cases do it or alone. */
+        const givenBusySession = async () => {
+          const owner = await givenUser();
+          const session = await givenSession(owner);
+          const existing = await givenMessages(session, DELETES + 2, HOUR);
+          const toDelete = existing.slice(0, DELETES);
+          const newMessages = Array.from({ length: SENDS }, (_, i) =>
+            aMessage({ sessionId: session.id, createdAt: at(DAY + i * SECOND), updatedAt: at(DAY + i * SECOND) }),
+          );
+          return { owner, session, toDelete, newMessages };
+        };
+
+        const interleave = <T>(a: readonly T[], b: readonly T[]): T[] =>
+          Array.from({ length: Math.max(a.length, b.length) }, (_, i) => [a[i], b[i]]).flat().filter((x): x is T => x !== undefined);
+
+        it('when each writer locks the session in its transaction first, as the use cases do, every send and delete counts', async () => {
+          const { owner, session, toDelete, newMessages } = await givenBusySession();
+          const underLock = (work: () => Promise<unknown>) =>
+            transactions.run(async () => {
+              must(await sessions.findOwned(session.id, owner.id, { lock: true }));
+              return work();
+            });
+
+          const outcomes = await Promise.all(
+            interleave<() => Promise<unknown>>(
+              newMessages.map((message) => () => underLock(() => messages.add(message))),
+              toDelete.map((message) => () => underLock(() => messages.deleteInSession(message.id, session.id, at(2 * DAY)))),
+            ).map((write) => write()),
+          );
+
+          expect(outcomes.filter((outcome) => outcome === true)).toHaveLength(DELETES);
+          const stored = await expectCountersFollowLiveMessages(session);
+          expect(stored.messageCount).toBe(2 + SENDS);
+        });
+
+        it('when the writers call the port alone, with no transaction of their own, every send and delete still counts', async () => {
+          const { session, toDelete, newMessages } = await givenBusySession();
+
+          const outcomes = await Promise.all(
+            interleave<() => Promise<unknown>>(
+              newMessages.map((message) => () => messages.add(message)),
+              toDelete.map((message) => () => messages.deleteInSession(message.id, session.id, at(2 * DAY))),
+            ).map((write) => write()),
+          );
+
+          expect(outcomes.filter((outcome) => outcome === true)).toHaveLength(DELETES);
+          const stored = await expectCountersFollowLiveMessages(session);
+          expect(stored.messageCount).toBe(2 + SENDS);
+        });
+
+        it('when one message is deleted by several writers at once, exactly one of them deletes it and it counts once', async () => {
+          const { session, toDelete } = await givenBusySession();
+          const target = must(toDelete[0]);
+
+          const outcomes = await Promise.all(Array.from({ length: 5 }, () => messages.deleteInSession(target.id, session.id, at(2 * DAY))));
+
+          expect(outcomes.filter(Boolean)).toHaveLength(1);
+          const stored = await expectCountersFollowLiveMessages(session);
+          expect(stored.messageCount).toBe(DELETES + 1);
+        });
+
+        it('when a session is cleared while messages are sent to it, it counts exactly the messages sent after the clear', async () => {
+          const { session, newMessages } = await givenBusySession();
+
+          await Promise.all(
+            interleave<() => Promise<unknown>>(
+              newMessages.map((message) => () => messages.add(message)),
+              [() => messages.deleteAllInSession(session.id, at(2 * DAY))],
+            ).map((write) => write()),
+          );
+
+          await expectCountersFollowLiveMessages(session);
+        });
       });
     });
 
@@ -401,17 +590,16 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
         const session = await givenSession(owner);
         const other = await givenSession(owner);
         const added = await givenMessages(session, 4);
-        await deleteMessage(session, must(added[0]), at(DAY));
+        await deleteMessage(must(added[0]), at(DAY));
         const kept = await givenMessages(other, 2);
 
-        expect(await clearMessages(session, at(2 * DAY))).toBe(3);
+        expect(await messages.deleteAllInSession(session.id, at(2 * DAY))).toBe(3);
 
         const page = await messages.pageOfSession(session.id, owner.id, { offset: 0, limit: 50 });
         expect(page).toEqual({ items: [], total: 0 });
         await expectTotalIsMessageCount(page, session);
         expect(await messages.sliceOfSession(session.id, owner.id, { beforeId: null, limit: 50 })).toEqual({ items: [], hasMore: false });
         for (const message of added) expect(await messages.findInSession(message.id, session.id)).toBeNull();
-        expect(await messages.latestSentAt(session.id)).toBeNull();
         const otherPage = must(await messages.pageOfSession(other.id, owner.id, { offset: 0, limit: 50 }));
         expect(idsOf(otherPage.items)).toEqual(idsOf(kept));
         expect(otherPage.total).toBe(2);
@@ -423,16 +611,16 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
         const session = await givenSession(owner);
         await givenMessages(session, 2);
 
-        expect(await clearMessages(session, at(DAY))).toBe(2);
-        expect(await clearMessages(session, at(DAY))).toBe(0);
-        expect(await clearMessages(await givenSession(owner), at(DAY))).toBe(0);
+        expect(await messages.deleteAllInSession(session.id, at(DAY))).toBe(2);
+        expect(await messages.deleteAllInSession(session.id, at(DAY))).toBe(0);
+        expect(await messages.deleteAllInSession((await givenSession(owner)).id, at(DAY))).toBe(0);
       });
 
       it('when cleared, new messages still get ids above the cleared ones and are listed alone', async () => {
         const owner = await givenUser();
         const session = await givenSession(owner);
         const cleared = await givenMessages(session, 2);
-        await clearMessages(session, at(DAY));
+        await messages.deleteAllInSession(session.id, at(DAY));
 
         const [fresh] = await givenMessages(session, 1, 2 * DAY);
 

@@ -84,41 +84,13 @@ export const useRepositoryStorage = (target: RepositoryTarget) => {
     return session;
   };
 
-  /*
-   * The session's message count is the total of its pages, and the use cases keep it equal to its
-   * live messages under the session's lock. These helpers keep it the same way, so every stored
-   * session here is one the use cases could have left.
-   */
-
-  /** Stores a message of the session and records it there, as SendMessage does. */
-  const addMessage = async (session: ChatSession, message: Message): Promise<void> => {
-    await messages.add(message);
-    session.recordMessage(message.createdAt);
-    await sessions.save(session);
-  };
-
-  /** Soft-deletes a message and forgets it in its session, as DeleteMessage does. */
-  const deleteMessage = async (session: ChatSession, message: Message, now: Date): Promise<void> => {
-    message.delete(now);
-    await messages.save(message);
-    session.forgetMessage(await messages.latestSentAt(session.id));
-    await sessions.save(session);
-  };
-
-  /** Soft-deletes every message of the session and empties its count, as ClearMessages does; answers how many. */
-  const clearMessages = async (session: ChatSession, now: Date): Promise<number> => {
-    const count = await messages.deleteAllInSession(session.id, now);
-    session.clearMessages();
-    await sessions.save(session);
-    return count;
-  };
-
   /** Stores `count` messages one after another, a second apart, so ids and times rise together. */
   const givenMessages = async (session: ChatSession, count: number, startOffsetMs = HOUR): Promise<Message[]> => {
     const stored: Message[] = [];
     for (let i = 0; i < count; i += 1) {
       const message = aMessage({ sessionId: session.id, createdAt: at(startOffsetMs + i * SECOND), updatedAt: at(startOffsetMs + i * SECOND) });
-      await addMessage(session, message);
+      // Through the port, which counts it in its session as a send does.
+      await messages.add(message);
       stored.push(message);
     }
     return stored;
@@ -139,9 +111,6 @@ export const useRepositoryStorage = (target: RepositoryTarget) => {
     givenUser,
     givenSession,
     givenLogin,
-    addMessage,
-    deleteMessage,
-    clearMessages,
     givenMessages,
   };
 };

@@ -22,8 +22,6 @@ export function describeTransactionRunnerContract(target: RepositoryTarget): voi
       givenSession,
       givenLogin,
       givenMessages,
-      addMessage,
-      clearMessages,
     } = useRepositoryStorage(target);
 
     it('when the work succeeds, run answers its result and its writes are visible afterwards', async () => {
@@ -48,7 +46,7 @@ export function describeTransactionRunnerContract(target: RepositoryTarget): voi
         expect((await users.findByUsername('INSIDE_READER'))?.id).toBe(user.id);
         const session = aSession({ userId: user.id });
         await sessions.add(session);
-        await addMessage(session, aMessage({ sessionId: session.id }));
+        await messages.add(aMessage({ sessionId: session.id }));
         expect(must(await messages.pageOfSession(session.id, user.id, { offset: 0, limit: 10 })).total).toBe(1);
       });
     });
@@ -58,7 +56,7 @@ export function describeTransactionRunnerContract(target: RepositoryTarget): voi
       const ownerBefore = structuredClone(userState(owner));
       const session = await givenSession(owner, { title: 'Kept title' });
       const [message] = await givenMessages(session, 1);
-      const sessionBefore = structuredClone(sessionState(session));
+      const sessionBefore = structuredClone(sessionState(must(await sessions.findOwned(session.id, owner.id))));
       const messageBefore = structuredClone(messageState(must(message)));
       const login = await givenLogin(owner);
       const newcomer = aUser();
@@ -72,14 +70,14 @@ export function describeTransactionRunnerContract(target: RepositoryTarget): voi
         await users.save(owner);
         await sessions.add(newSession);
         session.rename('Changed title', at(DAY));
-        session.recordMessage(at(DAY));
         await sessions.save(session);
         await messages.add(aMessage({ sessionId: session.id }));
         must(message).edit('changed text', at(DAY));
         await messages.save(must(message));
         await logins.add(newLogin);
         await logins.revokeAllOfUser(owner.id, at(DAY));
-        await clearMessages(session, at(DAY));
+        await messages.deleteInSession(must(message).id, session.id, at(DAY));
+        await messages.deleteAllInSession(session.id, at(DAY));
         throw failure;
       });
 

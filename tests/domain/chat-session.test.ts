@@ -91,63 +91,6 @@ describe('ChatSession', () => {
     });
   });
 
-  describe('messages', () => {
-    it('a recorded message adds one to the count and makes its time the last message and updated time', () => {
-      const session = started();
-
-      session.recordMessage(later(10));
-      session.recordMessage(later(20));
-
-      expect(session).toMatchObject({ messageCount: 2, lastMessageAt: later(20), updatedAt: later(20) });
-    });
-
-    it('a forgotten message takes one off the count and sets the last message time to the one given', () => {
-      const session = started();
-      session.recordMessage(later(10));
-      session.recordMessage(later(20));
-
-      session.forgetMessage(later(10));
-
-      expect(session).toMatchObject({ messageCount: 1, lastMessageAt: later(10) });
-    });
-
-    it('when the last message is forgotten, the last message time becomes null', () => {
-      const session = started();
-      session.recordMessage(later(10));
-
-      session.forgetMessage(null);
-
-      expect(session).toMatchObject({ messageCount: 0, lastMessageAt: null });
-    });
-
-    it('forgetting a message does not move the updated time', () => {
-      const session = started();
-      session.recordMessage(later(10));
-
-      session.forgetMessage(null);
-
-      expect(session.updatedAt).toEqual(later(10));
-    });
-
-    it('the count never goes below zero', () => {
-      const session = started();
-
-      session.forgetMessage(null);
-
-      expect(session.messageCount).toBe(0);
-    });
-
-    it('clearing the messages resets the count and the last message time', () => {
-      const session = started();
-      session.recordMessage(later(10));
-      session.recordMessage(later(20));
-
-      session.clearMessages();
-
-      expect(session).toMatchObject({ messageCount: 0, lastMessageAt: null, isActive: true });
-    });
-  });
-
   describe('delete', () => {
     it('makes the session inactive and sets the updated time', () => {
       const session = started();

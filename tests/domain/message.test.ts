@@ -66,31 +66,11 @@ describe('Message', () => {
     });
 
     it('refuses a deleted message as not found, and leaves it as it was', () => {
-      const message = created();
-      message.delete(later(1));
+      const message = Message.restore({ ...created(), id: 9, isDeleted: true, updatedAt: later(1) });
 
       expectMessageNotFound(() => message.edit('Resurrected', later(2)));
 
       expect(message).toMatchObject({ text: 'Hello', isDeleted: true, updatedAt: later(1) });
-    });
-  });
-
-  describe('delete', () => {
-    it('marks the message deleted and sets the updated time, keeping its text', () => {
-      const message = created();
-
-      message.delete(later(3));
-
-      expect({ ...message }).toEqual({ ...created(), isDeleted: true, updatedAt: later(3) });
-    });
-
-    it('refuses a message already deleted as not found, and leaves it as it was', () => {
-      const message = created();
-      message.delete(later(3));
-
-      expectMessageNotFound(() => message.delete(later(9)));
-
-      expect(message).toMatchObject({ isDeleted: true, updatedAt: later(3) });
     });
   });
 });

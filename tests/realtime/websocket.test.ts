@@ -108,7 +108,7 @@ describe('the WebSocket at /ws (memory)', () => {
     it.each([
       ['not JSON', 'hello', ['frame: must be JSON']],
       ['not an auth frame', JSON.stringify({ type: 'ping' }), ['type: must be "auth"', 'token: is required']],
-      ['a token that is not a string', JSON.stringify({ type: 'auth', token: 42 }), ['token: is required']],
+      ['a token that is not a string', JSON.stringify({ type: 'auth', token: 42 }), ['token: must be a string']],
       [
         'a malformed position',
         JSON.stringify({ type: 'auth', token: 'x', since: { epoch: 'k3x9', offset: -1 } }),

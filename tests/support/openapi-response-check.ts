@@ -118,8 +118,8 @@ const ajvErrors = (errors: readonly ErrorObject[] | null | undefined, compiledAt
       const where = error.instancePath === '' ? '(the body)' : error.instancePath;
       const params = error.params as Record<string, unknown>;
       const extra =
-        'unevaluatedProperty' in params
-          ? ` (an undocumented key: ${JSON.stringify(params.unevaluatedProperty)})`
+        'unevaluatedProperty' in params || 'additionalProperty' in params
+          ? ` (an undocumented key: ${JSON.stringify(params.unevaluatedProperty ?? params.additionalProperty)})`
           : 'allowedValues' in params
             ? ` (${JSON.stringify(params.allowedValues)})`
             : 'allowedValue' in params

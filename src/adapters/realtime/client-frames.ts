@@ -1,10 +1,8 @@
 import * as v from 'valibot';
+import { tokenField } from '../../application/validation/fields.js';
 import { validate } from '../../application/validation/validate.js';
 import { ValidationError } from '../../domain/domain-error.js';
 import { streamPositionSchema } from './stream-position.schema.js';
-
-/** The longest token an `auth` frame may carry (an access token is a few hundred bytes). */
-export const AUTH_TOKEN_MAX = 4096;
 
 /**
  * What a WebSocket client sends first: its token, and the position to resume from (then `ping`
@@ -13,7 +11,7 @@ export const AUTH_TOKEN_MAX = 4096;
 export const authFrame = v.object(
   {
     type: v.literal('auth', 'must be "auth"'),
-    token: v.pipe(v.string('is required'), v.minLength(1, 'is required'), v.maxLength(AUTH_TOKEN_MAX, 'is too long')),
+    token: tokenField,
     since: v.nullish(streamPositionSchema),
   },
   'must be an object',

@@ -3,13 +3,11 @@ import { invalidToken } from '../../domain/domain-error.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { LoginRepository } from '../ports/login-repository.port.js';
 import type { TokenIssuer } from '../ports/token-issuer.port.js';
+import { tokenField } from '../validation/fields.js';
 import { validate } from '../validation/validate.js';
 import type { Principal } from './principal.js';
 
-const schema = v.object(
-  { accessToken: v.pipe(v.string('is required'), v.minLength(1, 'is required'), v.maxLength(4096, 'is too long')) },
-  'must be an object',
-);
+const schema = v.object({ accessToken: tokenField }, 'must be an object');
 
 export interface AuthenticateInput {
   accessToken: string;

@@ -7,13 +7,13 @@ import type { LoginRepository } from '../ports/login-repository.port.js';
 import type { PasswordHasher } from '../ports/password-hasher.port.js';
 import type { TransactionRunner } from '../ports/transaction-runner.port.js';
 import type { UserRepository } from '../ports/user-repository.port.js';
-import { presentPasswordField, userIdField } from '../validation/fields.js';
+import { typedPasswordField, userIdField } from '../validation/fields.js';
 import { validate } from '../validation/validate.js';
 import { clientInfoField, type ClientInfo } from './client-info.js';
 import { accountKeyOf } from './account-key.js';
 
 const schema = v.object(
-  { userId: userIdField, currentPassword: presentPasswordField, client: clientInfoField },
+  { userId: userIdField, currentPassword: typedPasswordField, client: clientInfoField },
   'must be an object',
 );
 

@@ -4,8 +4,8 @@ import type { LoginAttemptLimiter } from '../ports/login-attempt-limiter.port.js
 import type { PasswordHasher } from '../ports/password-hasher.port.js';
 import type { TransactionRunner } from '../ports/transaction-runner.port.js';
 import type { UserRepository } from '../ports/user-repository.port.js';
-import { PASSWORD_MAX_BYTES, presentPasswordField } from '../validation/fields.js';
-import { sanitizeText, utf8ByteLength } from '../validation/sanitize.js';
+import { loginNameField, PASSWORD_MAX_BYTES, typedPasswordField } from '../validation/fields.js';
+import { utf8ByteLength } from '../validation/sanitize.js';
 import { validate } from '../validation/validate.js';
 import { toUserView, type UserView } from '../views/user.view.js';
 import { clientInfoField, type ClientInfo } from './client-info.js';
@@ -15,13 +15,8 @@ import { accountKeyOf, unknownAccountKey } from './account-key.js';
 
 const schema = v.object(
   {
-    username: v.pipe(
-      v.string((issue) => (issue.input === undefined ? 'is required' : 'must be a string')),
-      v.transform(sanitizeText),
-      v.minLength(1, 'is required'),
-      v.maxLength(254, 'is too long'),
-    ),
-    password: presentPasswordField,
+    username: loginNameField,
+    password: typedPasswordField,
     client: clientInfoField,
   },
   'must be an object',

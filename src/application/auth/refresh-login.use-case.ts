@@ -5,19 +5,11 @@ import type { EventPublisher } from '../ports/event-publisher.port.js';
 import type { LoginRepository } from '../ports/login-repository.port.js';
 import type { TokenIssuer } from '../ports/token-issuer.port.js';
 import type { UserRepository } from '../ports/user-repository.port.js';
+import { tokenField } from '../validation/fields.js';
 import { validate } from '../validation/validate.js';
 import { tokenPair, type TokenPair } from './token-pair.js';
 
-const schema = v.object(
-  {
-    refreshToken: v.pipe(
-      v.string((issue) => (issue.input === undefined ? 'is required' : 'must be a string')),
-      v.minLength(1, 'is required'),
-      v.maxLength(4096, 'is too long'),
-    ),
-  },
-  'must be an object',
-);
+const schema = v.object({ refreshToken: tokenField }, 'must be an object');
 
 export interface RefreshLoginInput {
   refreshToken: string;

@@ -7,7 +7,7 @@ import type { LoginRepository } from '../ports/login-repository.port.js';
 import type { PasswordHasher } from '../ports/password-hasher.port.js';
 import type { TransactionRunner } from '../ports/transaction-runner.port.js';
 import type { UserRepository } from '../ports/user-repository.port.js';
-import { emailField, passwordField, presentPasswordField, userIdField, usernameField } from '../validation/fields.js';
+import { emailField, passwordField, typedPasswordField, userIdField, usernameField } from '../validation/fields.js';
 import { validate } from '../validation/validate.js';
 import { toUserView, type UserView } from '../views/user.view.js';
 import { clientInfoField, type ClientInfo } from './client-info.js';
@@ -20,7 +20,7 @@ const schema = v.object(
     username: v.optional(usernameField),
     email: v.optional(emailField),
     password: v.optional(passwordField),
-    currentPassword: v.optional(presentPasswordField),
+    currentPassword: v.optional(typedPasswordField),
     client: clientInfoField,
   },
   'must be an object',

@@ -30,12 +30,9 @@ export class ClearMessages {
     const sessionId = parseResourceId(input?.sessionId, sessionNotFound);
     const { userId } = validate(schema, input);
     const deletedCount = await this.transactions.run(async () => {
-      const session = await this.sessions.findOwned(sessionId, userId, { lock: true });
-      if (!session) throw sessionNotFound();
-      const count = await this.messages.deleteAllInSession(sessionId, this.clock.now());
-      session.clearMessages();
-      await this.sessions.save(session);
-      return count;
+      if (!(await this.sessions.findOwned(sessionId, userId, { lock: true }))) throw sessionNotFound();
+      // Empties the session's counters too (MessageRepository).
+      return this.messages.deleteAllInSession(sessionId, this.clock.now());
     });
     await this.events.publish({ type: 'messages.cleared', userId, sessionId, deletedCount });
     return { deletedCount };

@@ -32,14 +32,10 @@ export class DeleteMessage {
     const messageId = parseResourceId(input?.messageId, messageNotFound);
     const { userId } = validate(schema, input);
     await this.transactions.run(async () => {
-      const session = await this.sessions.findOwned(sessionId, userId, { lock: true });
-      if (!session) throw sessionNotFound();
-      const message = await this.messages.findInSession(messageId, sessionId);
-      if (!message) throw messageNotFound();
-      message.delete(this.clock.now());
-      await this.messages.save(message);
-      session.forgetMessage(await this.messages.latestSentAt(sessionId));
-      await this.sessions.save(session);
+      // The session row first, as every writer to it takes it: its owner's, and locked.
+      if (!(await this.sessions.findOwned(sessionId, userId, { lock: true }))) throw sessionNotFound();
+      // Takes the message out of its session's counters too (MessageRepository).
+      if (!(await this.messages.deleteInSession(messageId, sessionId, this.clock.now()))) throw messageNotFound();
     });
     await this.events.publish({ type: 'message.deleted', userId, sessionId, messageId });
   }

@@ -1,17 +1,15 @@
 import * as v from 'valibot';
 import type { ChatSessionRepository } from '../ports/chat-session-repository.port.js';
-import { integerField, pageField, userIdField } from '../validation/fields.js';
+import { PAGE_DEFAULT, pageField, SESSIONS_PER_PAGE_DEFAULT, sessionsPerPageField, userIdField } from '../validation/fields.js';
 import { validate } from '../validation/validate.js';
 import { pageRequest, paginate, type Paged } from '../views/pagination.js';
 import type { SessionView } from '../views/session.view.js';
 
-export const SESSIONS_PER_PAGE_MAX = 100;
-
 const schema = v.object(
   {
     userId: userIdField,
-    page: v.optional(pageField, 1),
-    perPage: v.optional(integerField(1, SESSIONS_PER_PAGE_MAX, `must be an integer from 1 to ${SESSIONS_PER_PAGE_MAX}`), 20),
+    page: v.optional(pageField, PAGE_DEFAULT),
+    perPage: v.optional(sessionsPerPageField, SESSIONS_PER_PAGE_DEFAULT),
   },
   'must be an object',
 );

@@ -1,24 +1,20 @@
 import * as v from 'valibot';
 import { sessionNotFound, ValidationError } from '../../domain/domain-error.js';
 import type { KeysetPage, MessageCursor, MessageRepository } from '../ports/message-repository.port.js';
-import { integerField, userIdField } from '../validation/fields.js';
+import { cursorIdField, latestCursorField, MESSAGES_PER_PAGE_DEFAULT, sliceLimitField, userIdField } from '../validation/fields.js';
 import { parseResourceId } from '../validation/resource-id.js';
 import { validate } from '../validation/validate.js';
 import type { MessageView } from '../views/message.view.js';
-import { MESSAGES_PER_PAGE_DEFAULT, MESSAGES_PER_PAGE_MAX } from './message-page.js';
-
-const cursorId = integerField(1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
 
 const schema = v.object(
   {
     userId: userIdField,
     // An empty `before_id` (or none at all) asks for the latest messages.
-    beforeId: v.optional(v.union([v.pipe(v.literal(''), v.transform(() => null)), v.null(), cursorId], 'must be a positive integer')),
-    afterId: v.optional(cursorId),
-    limit: v.optional(
-      integerField(1, MESSAGES_PER_PAGE_MAX, `must be an integer from 1 to ${MESSAGES_PER_PAGE_MAX}`),
-      MESSAGES_PER_PAGE_DEFAULT,
+    beforeId: v.optional(
+      v.union([v.pipe(latestCursorField, v.transform(() => null)), v.null(), cursorIdField], 'must be a positive integer'),
     ),
+    afterId: v.optional(cursorIdField),
+    limit: v.optional(sliceLimitField, MESSAGES_PER_PAGE_DEFAULT),
   },
   'must be an object',
 );

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { sessionNotFound } from '../../domain/domain-error.js';
-import { Message } from '../../domain/message.entity.js';
+import { DEFAULT_SENDER, Message, type Sender } from '../../domain/message.entity.js';
 import type { ChatSessionRepository } from '../ports/chat-session-repository.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { EventPublisher } from '../ports/event-publisher.port.js';
@@ -10,10 +10,9 @@ import { senderField, textField, userIdField } from '../validation/fields.js';
 import { parseResourceId } from '../validation/resource-id.js';
 import { validate } from '../validation/validate.js';
 import { toMessageView, type MessageView } from '../views/message.view.js';
-import type { Sender } from '../../domain/message.entity.js';
 
 const schema = v.object(
-  { userId: userIdField, text: textField, sender: v.nullish(senderField, 'user') },
+  { userId: userIdField, text: textField, sender: v.nullish(senderField, DEFAULT_SENDER) },
   'must be an object',
 );
 
@@ -41,12 +40,10 @@ export class SendMessage {
     const view = await this.transactions.run(async () => {
       // The session row is locked before the message is inserted: the insert's foreign-key check
       // takes a shared lock on it, and upgrading that lock afterwards deadlocks concurrent senders.
-      const session = await this.sessions.findOwned(sessionId, userId, { lock: true });
-      if (!session) throw sessionNotFound();
+      if (!(await this.sessions.findOwned(sessionId, userId, { lock: true }))) throw sessionNotFound();
       const message = Message.create({ sessionId, text, sender, now: this.clock.now() });
+      // Counts the message in its session too: one more, sent last (MessageRepository).
       await this.messages.add(message);
-      session.recordMessage(message.createdAt);
-      await this.sessions.save(session);
       return toMessageView(message);
     });
     await this.events.publish({ type: 'message.created', userId, sessionId, message: view });

@@ -9,6 +9,10 @@ import type { SessionView } from '../views/session.view.js';
 export interface ChatSessionRepository {
   /** Stores a new session and assigns its id. */
   add(session: ChatSession): Promise<void>;
+  /**
+   * Stores the session's own changes (title, activity). Its message counters are not written: the
+   * message repository keeps them, as it adds and deletes messages.
+   */
   save(session: ChatSession): Promise<void>;
   /**
    * The owner's active session. With `lock`, the row stays locked for writing until the

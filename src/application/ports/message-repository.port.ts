@@ -20,18 +20,30 @@ export interface KeysetPage<T> {
  * Messages. Deleted messages are invisible to every read. Reads take the session's owner and
  * answer `null` when the session is not theirs or is deleted, so the ownership check costs no
  * extra query.
+ *
+ * The session's counters follow its live messages, and this is the one place that rule lives: each
+ * call that adds or deletes messages updates the session in the same call, atomically, so that its
+ * `messageCount` is the number of its live messages and its `lastMessageAt` the time the newest of
+ * them (the last sent) was sent, null when none is left. Nothing else writes those two fields.
+ *
+ * Concurrent writers to one session count one by one. A call outside any transaction runs in one of
+ * its own and locks the session row before any message row. A call inside a caller's transaction
+ * expects the caller to have locked the session first (`ChatSessionRepository.findOwned` with
+ * `lock`), as the use cases do: that order is what keeps two writers from deadlocking.
  */
 export interface MessageRepository {
-  /** Stores a new message and assigns its id, greater than every id before it. */
+  /**
+   * Stores a new message and assigns its id, greater than every id before it. Its session counts
+   * it: one more message, sent last, and the session's most recent activity (`updatedAt`).
+   */
   add(message: Message): Promise<void>;
+  /** Stores an edit of a live message. */
   save(message: Message): Promise<void>;
   /** A live message of that session. */
   findInSession(id: number, sessionId: number): Promise<Message | null>;
   /**
    * The session's live messages by position, oldest first, with how many it has in all. That
-   * total is the session's message count (`ChatSession.messageCount`), read with the ownership
-   * check rather than counted: the use cases keep it equal to the session's live messages, under
-   * the session's lock, whenever they add or delete one.
+   * total is the session's `messageCount`, read with the ownership check rather than counted.
    */
   pageOfSession(
     sessionId: number,
@@ -40,9 +52,14 @@ export interface MessageRepository {
   ): Promise<{ items: MessageView[]; total: number } | null>;
   /** The session's live messages by id. */
   sliceOfSession(sessionId: number, ownerId: string, cursor: MessageCursor): Promise<KeysetPage<MessageView> | null>;
-  /** When the newest live message of the session was sent, or null when none is left. */
-  latestSentAt(sessionId: number): Promise<Date | null>;
-  /** Soft-deletes every live message of the session; returns how many. */
+  /**
+   * Soft-deletes a live message of that session: it is not found afterwards, its session counts
+   * one message fewer, and its last message is the newest one left. The session's `updatedAt`
+   * stays: a deletion is no new activity. False, with nothing changed, when the session has no
+   * such live message.
+   */
+  deleteInSession(id: number, sessionId: number, now: Date): Promise<boolean>;
+  /** Soft-deletes every live message of the session, which then counts none; returns how many. */
   deleteAllInSession(sessionId: number, now: Date): Promise<number>;
 }
 

@@ -1,25 +1,43 @@
 import * as v from 'valibot';
 import { SENDERS } from '../../domain/message.entity.js';
-import { characterCount, sanitizeText, utf8ByteLength } from './sanitize.js';
+import { sanitizeText } from './sanitize.js';
 
-/** The API's field rules, written once and shared by every use case that takes the field. */
+/**
+ * The API's field rules, written once: every use case that takes a field validates it with the
+ * rule here, the HTTP adapter parses requests with the same rules, and the OpenAPI document is
+ * generated from them. So each limit is stated by the constant and the action that checks it, and
+ * only in valibot actions a JSON Schema converter can read (code points, bytes, patterns, ranges).
+ */
 
 export const USERNAME_MIN = 3;
 export const USERNAME_MAX = 80;
 export const EMAIL_MAX = 120;
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX_BYTES = 72;
+/** A password as typed at login: long enough for any real one, short enough to refuse a flood. */
+export const TYPED_PASSWORD_MAX = 1024;
+/** A username or an email address, as a login form takes either (254: the longest address SMTP carries). */
+export const LOGIN_NAME_MAX = 254;
+/** The longest token a request may carry; an access or refresh token is a few hundred bytes. */
+export const TOKEN_MAX = 4096;
 export const TITLE_MAX = 255;
 export const TEXT_MAX = 5000;
 
-const requiredString = () =>
-  v.string((issue) => (issue.input === undefined ? 'is required' : 'must be a string'));
+/** Pages past the end are empty; past a million the offset stops being a sensible number. */
+export const PAGE_MAX = 1_000_000;
+export const PAGE_DEFAULT = 1;
+export const SESSIONS_PER_PAGE_MAX = 100;
+export const SESSIONS_PER_PAGE_DEFAULT = 20;
+export const MESSAGES_PER_PAGE_MAX = 200;
+export const MESSAGES_PER_PAGE_DEFAULT = 50;
 
-const withinCharacters = (min: number, max: number) =>
-  v.check<string, string>((value) => {
-    const count = characterCount(value);
-    return count >= min && count <= max;
-  }, `must be ${min}-${max} characters`);
+const requiredString = () => v.string((issue) => (issue.input === undefined ? 'is required' : 'must be a string'));
+
+/** A length as a person counts it: code points, not UTF-16 units (an emoji is one), as JSON Schema counts. */
+const withinCharacters = (min: number, max: number) => {
+  const message = `must be ${min}-${max} characters`;
+  return v.pipe(v.string(), v.minCodePoints(min, message), v.maxCodePoints(max, message));
+};
 
 export const usernameField = v.pipe(
   requiredString(),
@@ -37,29 +55,40 @@ export const emailField = v.pipe(
 
 export const passwordField = v.pipe(
   requiredString(),
-  v.check((value) => characterCount(value) >= PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`),
+  v.minCodePoints(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`),
   // bcrypt reads 72 bytes and ignores the rest; refusing is honest, truncating silently is not.
-  v.check((value) => utf8ByteLength(value) <= PASSWORD_MAX_BYTES, `must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8`),
+  v.maxBytes(PASSWORD_MAX_BYTES, `must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8`),
   v.regex(/\p{Lu}/u, 'must contain an uppercase letter'),
   v.regex(/\p{Ll}/u, 'must contain a lowercase letter'),
   v.regex(/\p{Nd}/u, 'must contain a digit'),
 );
 
 /** A password as typed at login or to confirm an action: only its presence is checked. */
-export const presentPasswordField = v.pipe(requiredString(), v.minLength(1, 'is required'), v.maxLength(1024, 'is too long'));
+export const typedPasswordField = v.pipe(
+  requiredString(),
+  v.nonEmpty('is required'),
+  v.maxCodePoints(TYPED_PASSWORD_MAX, 'is too long'),
+);
 
-export const titleField = v.pipe(
+/** The username or the email address a login names its account by. */
+export const loginNameField = v.pipe(
   requiredString(),
   v.transform(sanitizeText),
-  withinCharacters(1, TITLE_MAX),
+  v.nonEmpty('is required'),
+  v.maxCodePoints(LOGIN_NAME_MAX, 'is too long'),
 );
+
+/** An access or refresh token as presented: its signature and claims are the token issuer's to check. */
+export const tokenField = v.pipe(requiredString(), v.nonEmpty('is required'), v.maxLength(TOKEN_MAX, 'is too long'));
+
+export const titleField = v.pipe(requiredString(), v.transform(sanitizeText), withinCharacters(1, TITLE_MAX));
 
 export const textField = v.pipe(requiredString(), v.transform(sanitizeText), withinCharacters(1, TEXT_MAX));
 
 export const senderField = v.picklist(SENDERS, `must be one of ${SENDERS.join(', ')}`);
 
 /** The authenticated caller's id, supplied by a driving adapter or an in-process caller. */
-export const userIdField = v.pipe(requiredString(), v.minLength(1, 'is required'));
+export const userIdField = v.pipe(requiredString(), v.nonEmpty('is required'));
 
 /** An integer given as a number or as the digits of a query string. */
 export const integerField = (min: number, max: number, message: string, tooLargeMessage = message) =>
@@ -71,6 +100,14 @@ export const integerField = (min: number, max: number, message: string, tooLarge
     v.maxValue(max, tooLargeMessage),
   );
 
-/** Pages past the end are empty; past a million the offset stops being a sensible number. */
-export const PAGE_MAX = 1_000_000;
+const perPageField = (max: number) => integerField(1, max, `must be an integer from 1 to ${max}`);
+
 export const pageField = integerField(1, PAGE_MAX, 'must be a positive integer', `must be at most ${PAGE_MAX}`);
+export const sessionsPerPageField = perPageField(SESSIONS_PER_PAGE_MAX);
+export const messagesPerPageField = perPageField(MESSAGES_PER_PAGE_MAX);
+/** How many messages a keyset slice holds. */
+export const sliceLimitField = perPageField(MESSAGES_PER_PAGE_MAX);
+/** A message id a keyset slice starts from. */
+export const cursorIdField = integerField(1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
+/** "The latest messages": an empty `before_id`, as a query string gives it. */
+export const latestCursorField = v.literal('', 'must be a positive integer');

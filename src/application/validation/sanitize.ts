@@ -11,11 +11,4 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 export const sanitizeText = (value: string): string =>
   value.toWellFormed().normalize('NFC').replace(CONTROL_CHARACTERS, '').trim();
 
-/** Length as a person counts it: code points, not UTF-16 units (an emoji is one). */
-export const characterCount = (value: string): number => {
-  let count = 0;
-  for (const _ of value) count += 1;
-  return count;
-};
-
 export const utf8ByteLength = (value: string): number => new TextEncoder().encode(value).byteLength;

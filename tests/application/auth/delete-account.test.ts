@@ -60,13 +60,13 @@ describe('DeleteAccount', () => {
       const backend = newBackend();
       const alice = await registerAlice(backend);
       const session = await backend.createSession.execute({ userId: alice.user.id, title: 'Tea party' });
-      await backend.sendMessage.execute({ userId: alice.user.id, sessionId: session.id, text: 'Why is a raven like a writing desk?' });
+      const message = await backend.sendMessage.execute({ userId: alice.user.id, sessionId: session.id, text: 'Why is a raven like a writing desk?' });
       expect(await backend.ports.sessions.findViewOwned(session.id, alice.user.id)).not.toBeNull();
 
       await backend.deleteAccount.execute({ userId: alice.user.id, currentPassword: ALICE.password });
 
       expect(await backend.ports.sessions.findViewOwned(session.id, alice.user.id)).toBeNull();
-      expect(await backend.ports.messages.latestSentAt(session.id)).toBeNull();
+      expect(await backend.ports.messages.findInSession(message.id, session.id)).toBeNull();
     });
 
     it('publishes that every live login of the user ended', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { LoginAttempt, LoginAttemptLimiter } from '../../../src/application/ports/login-attempt-limiter.port.js';
-import { RateLimiterLoginAttemptLimiter } from '../../../src/adapters/throttling/rate-limiter.login-attempt-limiter.js';
+import { ManualClock } from '../../../src/adapters/system/manual.clock.js';
+import { FixedWindowLoginAttemptLimiter } from '../../../src/adapters/throttling/fixed-window.login-attempt-limiter.js';
 import {
   ForbiddenError,
   RateLimitedError,
@@ -213,6 +214,25 @@ describe('LogIn', () => {
       const { retryAfterSeconds } = error as RateLimitedError;
       expect(Number.isInteger(retryAfterSeconds)).toBe(true);
       expect(retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    });
+
+    it('when the harness clock moves past the lock, then the right password logs in', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      await failLogins(backend, 5, 'alice');
+      const locked = await backend.logIn.execute({ username: 'alice', password: ALICE.password }).catch((e: unknown) => e);
+      expect(locked).toBeInstanceOf(RateLimitedError);
+      const { retryAfterSeconds } = locked as RateLimitedError;
+
+      // A second short of what Retry-After said, the account is still locked; once past it, it is not.
+      backend.clock.advance((retryAfterSeconds - 1) * 1000);
+      await expect(backend.logIn.execute({ username: 'alice', password: ALICE.password })).rejects.toMatchObject(
+        RATE_LIMITED,
+      );
+      backend.clock.advance(1000);
+      const { user } = await backend.logIn.execute({ username: 'alice', password: ALICE.password });
+
+      expect(user.id).toBe(alice.user.id);
     });
 
     it('counts the failures of an account however its username is cased', async () => {
@@ -437,7 +457,7 @@ describe('LogIn', () => {
   describe('when an attempt is charged', () => {
     /** The in-memory limiter, recording every call made to it in `steps`. */
     const recordingLimiter = (steps: Array<{ step: string; attempt?: LoginAttempt }> = []) => {
-      const inner = RateLimiterLoginAttemptLimiter.inMemory();
+      const inner = new FixedWindowLoginAttemptLimiter(new ManualClock());
       const limiter: LoginAttemptLimiter = {
         acquire: async (attempt) => {
           steps.push({ step: 'acquire', attempt });

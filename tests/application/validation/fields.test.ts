@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   emailField,
   passwordField,
-  presentPasswordField,
+  typedPasswordField,
   userIdField,
   usernameField,
 } from '../../../src/application/validation/fields.js';
@@ -88,9 +88,9 @@ describe('passwordField', () => {
   });
 });
 
-describe('presentPasswordField', () => {
+describe('typedPasswordField', () => {
   it('checks only presence, so a login can try any password', () => {
-    expect(check(presentPasswordField, 'x')).toEqual({ ok: 'x' });
+    expect(check(typedPasswordField, 'x')).toEqual({ ok: 'x' });
   });
 
   it.each([
@@ -98,7 +98,7 @@ describe('presentPasswordField', () => {
     [undefined, ['field: is required']],
     ['x'.repeat(1025), ['field: is too long']],
   ])('refuses %j', (password, details) => {
-    expect(check(presentPasswordField, password)).toEqual({ details });
+    expect(check(typedPasswordField, password)).toEqual({ details });
   });
 });
 

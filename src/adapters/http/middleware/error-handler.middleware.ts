@@ -2,13 +2,10 @@ import type { Middleware } from 'koa';
 import { DomainError, RateLimitedError, UnavailableError, ValidationError } from '../../../domain/domain-error.js';
 import { HttpProblem } from '../http-problem.js';
 import type { HttpState } from '../http-state.js';
+import type { ResponseBody } from '../presenters/response-bodies.js';
 import { statusForErrorKind } from '../status-for-error.js';
 
-interface ErrorBody {
-  error: string;
-  code: string;
-  details?: readonly string[];
-}
+type ErrorBody = ResponseBody<'Error'>;
 
 /**
  * An error Koa or the router throws with status 400 (a path it cannot decode, say). Body problems
@@ -34,7 +31,7 @@ export const errorHandler = (): Middleware<HttpState> => async (ctx, next) => {
     if (error instanceof DomainError) {
       status = statusForErrorKind(error.kind);
       body = { error: error.message, code: error.code };
-      if (error instanceof ValidationError) body.details = error.details;
+      if (error instanceof ValidationError) body.details = [...error.details];
       if (error instanceof RateLimitedError) ctx.set('Retry-After', String(error.retryAfterSeconds));
       if (error instanceof UnavailableError) {
         ctx.set('Retry-After', '5');
@@ -43,7 +40,7 @@ export const errorHandler = (): Middleware<HttpState> => async (ctx, next) => {
     } else if (problem) {
       status = problem.status;
       body = { error: problem.message, code: problem.code };
-      if (problem.details) body.details = problem.details;
+      if (problem.details) body.details = [...problem.details];
     } else {
       status = 500;
       body = { error: 'Internal server error', code: 'internal' };

@@ -1,13 +1,64 @@
-import { toJsonSchema } from '@valibot/to-json-schema';
+import { toJsonSchema, toJsonSchemaDefs, type ConversionConfig, type JsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
-import type { JsonObject } from './openapi-components.js';
+import type { JsonObject } from './json-value.js';
+
+type ActionOverride = NonNullable<ConversionConfig['overrideAction']>;
+
+const upper = (current: number | undefined, bound: number): number => Math.min(current ?? bound, bound);
+const lower = (current: number | undefined, bound: number): number => Math.max(current ?? bound, bound);
 
 /**
- * The JSON Schema of a valibot schema, as an OpenAPI component: limits, patterns and required
- * keys come from the declaration the server validates or presents with, so the document cannot
- * drift from it. Named sub-schemas become `$ref`s to the document's own components.
+ * The actions of the field rules that the converter does not translate by itself, translated
+ * exactly where JSON Schema can say the same thing:
+ * - code points are what JSON Schema's `minLength`/`maxLength` count;
+ * - a byte limit bounds the code points too (each takes at least one byte), the nearest rule
+ *   JSON Schema has; the field's description says the rest;
+ * - a Unicode pattern (`u`) is what JSON Schema patterns are; a second one joins with `allOf`;
+ * - a transform (trimming, normalizing) leaves the type as it was: the rules after it are checked
+ *   on the cleaned value, which the descriptions say.
+ * Anything else still fails the conversion, so a rule the document cannot state is noticed.
  */
-export const jsonSchemaOf = (schema: v.GenericSchema, components: Readonly<Record<string, v.GenericSchema>> = {}): JsonObject => {
-  const { $schema: _dialect, $defs: _definitions, ...generated } = toJsonSchema(schema, { definitions: components }) as Record<string, unknown>;
-  return JSON.parse(JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonObject;
+const overrideAction: ActionOverride = ({ valibotAction: action, jsonSchema }) => {
+  const requirement = (action as { readonly requirement?: unknown }).requirement;
+  switch (action.type) {
+    case 'min_code_points':
+      return { ...jsonSchema, minLength: lower(jsonSchema.minLength, requirement as number) };
+    case 'max_code_points':
+    case 'max_bytes':
+      return { ...jsonSchema, maxLength: upper(jsonSchema.maxLength, requirement as number) };
+    case 'regex': {
+      const { source, flags } = requirement as RegExp;
+      if (flags !== '' && flags !== 'u') return undefined;
+      if (jsonSchema.pattern === undefined || jsonSchema.pattern === source) return { ...jsonSchema, pattern: source };
+      return { ...jsonSchema, allOf: [...(jsonSchema.allOf ?? []), { pattern: source }] };
+    }
+    case 'transform':
+      return jsonSchema;
+    default:
+      return undefined;
+  }
 };
+
+const CONFIG: ConversionConfig = { target: 'draft-2020-12', typeMode: 'output', overrideAction };
+
+// An object with no required key says so by leaving `required` out.
+const withoutEmptyRequired = (key: string, value: unknown): unknown =>
+  key === 'required' && Array.isArray(value) && value.length === 0 ? undefined : value;
+
+const asComponent = (schema: JsonSchema): JsonObject => {
+  const { $schema: _dialect, $defs: _definitions, ...generated } = schema as Record<string, unknown>;
+  const json = JSON.stringify(generated, withoutEmptyRequired).replaceAll('"#/$defs/', '"#/components/schemas/');
+  return JSON.parse(json) as JsonObject;
+};
+
+/**
+ * The JSON Schema of a valibot schema, as an OpenAPI component: limits, patterns, defaults and
+ * required keys come from the declaration the server validates or presents with, so the document
+ * cannot drift from it. Named sub-schemas become `$ref`s to the document's own components.
+ */
+export const jsonSchemaOf = (schema: v.GenericSchema, components: Readonly<Record<string, v.GenericSchema>> = {}): JsonObject =>
+  asComponent(toJsonSchema(schema, { ...CONFIG, definitions: components }));
+
+/** Every named schema as a component, each referring to the others by `$ref`. */
+export const jsonSchemasOf = (components: Readonly<Record<string, v.GenericSchema>>): Record<string, JsonObject> =>
+  Object.fromEntries(Object.entries(toJsonSchemaDefs(components, CONFIG)).map(([name, schema]) => [name, asComponent(schema)]));

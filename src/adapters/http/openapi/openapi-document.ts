@@ -1,5 +1,6 @@
 import { EPOCH_PATTERN } from '../../realtime/stream-position.schema.js';
-import { componentRef, openApiComponents, type JsonObject } from './openapi-components.js';
+import { messageListQuery, sessionDetailQuery, sessionListQuery } from '../request-schemas.js';
+import { componentRef, openApiComponents, queryParameters, type JsonObject } from './openapi-components.js';
 
 export { documentedRoutes } from './documented-routes.js';
 
@@ -207,7 +208,7 @@ const chatPaths: Record<string, OpenApiPathItem> = {
       summary: "The caller's sessions",
       description: 'Most recently active first (`updated_at` descending, then `id` descending); deleted sessions are left out.',
       security: ACCESS_TOKEN,
-      parameters: [componentRef('parameters', 'Page'), componentRef('parameters', 'SessionsPerPage')],
+      parameters: queryParameters(sessionListQuery),
       responses: {
         '200': json('A page of sessions.', 'SessionList'),
         ...errors(400, ...AUTHENTICATED_ERRORS),
@@ -220,7 +221,7 @@ const chatPaths: Record<string, OpenApiPathItem> = {
       tags: ['Chat'],
       summary: 'A session with a page of its messages',
       security: ACCESS_TOKEN,
-      parameters: [sessionId, componentRef('parameters', 'Page'), componentRef('parameters', 'MessagesPerPage')],
+      parameters: [sessionId, ...queryParameters(sessionDetailQuery)],
       responses: {
         '200': json('The session and a page (the first by default) of its messages, oldest first.', 'SessionDetail'),
         ...errors(400, ...AUTHENTICATED_ERRORS, 404),
@@ -272,14 +273,7 @@ const chatPaths: Record<string, OpenApiPathItem> = {
       description:
         'By position with `page` and `per_page`: `{messages, pagination}`, oldest first. With `before_id` (which may be empty: the latest messages) or `after_id`, by keyset with `limit`: `{messages, has_more}`, oldest first within the slice; its cost does not grow with the session and new messages do not shift it.',
       security: ACCESS_TOKEN,
-      parameters: [
-        sessionId,
-        componentRef('parameters', 'Page'),
-        componentRef('parameters', 'MessagesPerPage'),
-        componentRef('parameters', 'BeforeId'),
-        componentRef('parameters', 'AfterId'),
-        componentRef('parameters', 'Limit'),
-      ],
+      parameters: [sessionId, ...queryParameters(messageListQuery)],
       responses: {
         '200': {
           description: 'A page or, in keyset mode, a slice of messages.',

@@ -1,5 +1,6 @@
 import { authFrame } from '../../realtime/client-frames.js';
 import { streamPositionSchema } from '../../realtime/stream-position.schema.js';
+import { countShape, resourceIdShape } from '../presenters/resource.presenter.js';
 import { jsonSchemaOf } from './json-schema-of.js';
 import type { JsonObject } from './openapi-components.js';
 
@@ -18,7 +19,8 @@ const offset: JsonObject = {
   description: "The event's place in the user's stream: one more than the user's previous event.",
   examples: [42],
 };
-const sessionId: JsonObject = { type: 'integer', minimum: 1 };
+const sessionId = jsonSchemaOf(resourceIdShape);
+const count = jsonSchemaOf(countShape);
 
 const event = (type: string, description: string, properties: Record<string, JsonObject>): JsonObject => ({
   type: 'object',
@@ -38,10 +40,10 @@ export const realtimeSchemas: Readonly<Record<string, JsonObject>> = {
       event('session.deleted', 'A session was deleted.', { session_id: sessionId }),
       event('message.created', 'A message was sent.', { session_id: sessionId, message: ref('Message') }),
       event('message.updated', 'A message was edited.', { session_id: sessionId, message: ref('Message') }),
-      event('message.deleted', 'A message was deleted.', { session_id: sessionId, message_id: { type: 'integer', minimum: 1 } }),
+      event('message.deleted', 'A message was deleted.', { session_id: sessionId, message_id: sessionId }),
       event('messages.cleared', 'Every message of a session was deleted.', {
         session_id: sessionId,
-        deleted_count: { type: 'integer', minimum: 0 },
+        deleted_count: count,
       }),
     ],
   },

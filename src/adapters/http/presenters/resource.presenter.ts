@@ -1,22 +1,97 @@
 import * as v from 'valibot';
 import type { TokenPair } from '../../../application/auth/token-pair.js';
+import {
+  emailField,
+  senderField,
+  textField,
+  titleField,
+  usernameField,
+} from '../../../application/validation/fields.js';
 import type { MessageView } from '../../../application/views/message.view.js';
 import type { Pagination } from '../../../application/views/pagination.js';
 import type { SessionView } from '../../../application/views/session.view.js';
 import type { UserView } from '../../../application/views/user.view.js';
 
 /**
- * The API's JSON resources, built field by field from the views: snake_case keys, ISO timestamps,
- * and nothing a view does not list (so no hash can leak through a new field by accident).
+ * The API's JSON resources: each one's shape, declared once in valibot (the OpenAPI document's
+ * schemas are generated from it), and the presenter that builds it field by field from a view,
+ * typed by that shape: snake_case keys, ISO timestamps, and nothing a shape does not list (so no
+ * hash can leak through a new field by accident). Stored values meet the same field rules as the
+ * requests that wrote them, so the shapes reuse those rules for their limits.
  */
 
-/**
- * Every timestamp the API answers with, as `Date.toISOString()` writes it: UTC with milliseconds
- * (API.md). The OpenAPI document's timestamps are generated from this shape.
- */
-export const timestampShape = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/));
+/** Every timestamp the API answers with, as `Date.toISOString()` writes it: UTC with milliseconds (API.md). */
+export const timestampShape = v.pipe(
+  v.string(),
+  v.isoTimestamp(),
+  v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+  v.examples(['2026-01-31T12:00:00.000Z']),
+);
 
-export const presentUser = (user: UserView) => ({
+const timestamp = (description: string) => v.pipe(timestampShape, v.description(`${description} ISO 8601 UTC with milliseconds.`));
+/** How many of something there are. */
+export const countShape = v.pipe(v.number(), v.integer(), v.minValue(0));
+const count = (description: string) => v.pipe(countShape, v.description(description));
+/** A session or message id: database keys start at 1. */
+export const resourceIdShape = v.pipe(v.number(), v.integer(), v.minValue(1));
+
+export const userShape = v.pipe(
+  v.strictObject({
+    id: v.pipe(v.string(), v.uuid(), v.examples(['6f1c2b9e-8a51-4c1e-9d1a-2f4b7c3e5a10'])),
+    username: v.pipe(usernameField, v.examples(['john_doe'])),
+    email: v.pipe(emailField, v.examples(['john@example.com'])),
+    is_active: v.pipe(v.boolean(), v.description('A disabled account cannot log in (403 `account_disabled`).')),
+    is_verified: v.boolean(),
+    created_at: timestamp('When the account was created.'),
+    updated_at: timestamp('When the account last changed.'),
+  }),
+  v.description('An account as anyone may see it: never a password or its hash.'),
+);
+
+export const sessionShape = v.strictObject({
+  id: v.pipe(resourceIdShape, v.examples([12])),
+  title: v.pipe(titleField, v.examples(['My Chat Session'])),
+  message_count: v.pipe(count('Messages not deleted.'), v.examples([3])),
+  last_message_at: v.pipe(
+    v.nullable(timestampShape),
+    v.description('When the latest message was sent; null before the first. ISO 8601 UTC with milliseconds.'),
+  ),
+  created_at: timestamp('When the session was created.'),
+  updated_at: timestamp('When the session was last active (renamed or sent a message); lists sort by it.'),
+});
+
+export const messageShape = v.strictObject({
+  id: v.pipe(resourceIdShape, v.description('Increases within a session.'), v.examples([345])),
+  session_id: v.pipe(resourceIdShape, v.examples([12])),
+  text: v.pipe(textField, v.examples(['Hello!'])),
+  sender: senderField,
+  created_at: timestamp('When the message was sent.'),
+  updated_at: timestamp('When the message was last edited.'),
+});
+
+export const paginationShape = v.pipe(
+  v.strictObject({
+    page: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('The page shown, starting at 1.')),
+    per_page: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    total: count('Items in the whole list.'),
+    pages: count('Pages in the whole list.'),
+    has_next: v.boolean(),
+    has_prev: v.boolean(),
+  }),
+  v.examples([{ page: 1, per_page: 20, total: 57, pages: 3, has_next: true, has_prev: false }]),
+);
+
+export const tokenPairShape = v.strictObject({
+  access_token: v.pipe(v.string(), v.description('JWT for `Authorization: Bearer`; lives 15 minutes by default.')),
+  refresh_token: v.pipe(
+    v.string(),
+    v.description('JWT for `POST /auth/refresh` only; lives 30 days by default and can be used once.'),
+  ),
+  token_type: v.literal('Bearer'),
+  expires_in: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('Seconds the access token lives.'), v.examples([900])),
+});
+
+export const presentUser = (user: UserView): v.InferOutput<typeof userShape> => ({
   id: user.id,
   username: user.username,
   email: user.email,
@@ -26,7 +101,7 @@ export const presentUser = (user: UserView) => ({
   updated_at: user.updatedAt.toISOString(),
 });
 
-export const presentSession = (session: SessionView) => ({
+export const presentSession = (session: SessionView): v.InferOutput<typeof sessionShape> => ({
   id: session.id,
   title: session.title,
   message_count: session.messageCount,
@@ -35,7 +110,7 @@ export const presentSession = (session: SessionView) => ({
   updated_at: session.updatedAt.toISOString(),
 });
 
-export const presentMessage = (message: MessageView) => ({
+export const presentMessage = (message: MessageView): v.InferOutput<typeof messageShape> => ({
   id: message.id,
   session_id: message.sessionId,
   text: message.text,
@@ -44,7 +119,7 @@ export const presentMessage = (message: MessageView) => ({
   updated_at: message.updatedAt.toISOString(),
 });
 
-export const presentPagination = (pagination: Pagination) => ({
+export const presentPagination = (pagination: Pagination): v.InferOutput<typeof paginationShape> => ({
   page: pagination.page,
   per_page: pagination.perPage,
   total: pagination.total,
@@ -53,7 +128,7 @@ export const presentPagination = (pagination: Pagination) => ({
   has_prev: pagination.hasPrev,
 });
 
-export const presentTokenPair = (tokens: TokenPair) => ({
+export const presentTokenPair = (tokens: TokenPair): v.InferOutput<typeof tokenPairShape> => ({
   access_token: tokens.accessToken,
   refresh_token: tokens.refreshToken,
   token_type: tokens.tokenType,

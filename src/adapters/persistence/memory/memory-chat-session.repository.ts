@@ -55,11 +55,18 @@ export class MemoryChatSessionRepository implements ChatSessionRepository {
     });
   }
 
-  /** Saving a session that is not stored (its owner was deleted) changes nothing, like an UPDATE matching no row. */
+  /**
+   * Saving a session that is not stored (its owner was deleted) changes nothing, like an UPDATE
+   * matching no row. The stored counters stay: the message repository keeps them, and this copy's
+   * may be older.
+   */
   async save(session: ChatSession): Promise<void> {
     const row = toRow(session, session.id);
     await this.database.write((tables) => {
-      if (tables.sessions.has(row.id)) tables.sessions.set(row.id, row);
+      const stored = tables.sessions.get(row.id);
+      if (stored) {
+        tables.sessions.set(row.id, Object.freeze({ ...row, messageCount: stored.messageCount, lastMessageAt: stored.lastMessageAt }));
+      }
     });
   }
 

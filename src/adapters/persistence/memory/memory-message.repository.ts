@@ -43,11 +43,17 @@ export class MemoryMessageRepository implements MessageRepository {
 
   async add(message: Message): Promise<void> {
     await this.database.write((tables) => {
-      if (!tables.sessions.has(message.sessionId)) {
+      const session = tables.sessions.get(message.sessionId);
+      if (!session) {
         throw new Error(`FOREIGN KEY constraint failed: message refers to missing chat session ${message.sessionId}`);
       }
       const row = toRow(message, this.database.nextMessageId());
       tables.messages.set(row.id, row);
+      const sentAt = copyDate(row.createdAt);
+      tables.sessions.set(
+        session.id,
+        Object.freeze({ ...session, messageCount: session.messageCount + 1, lastMessageAt: sentAt, updatedAt: sentAt }),
+      );
       message.id = row.id;
     });
   }
@@ -77,7 +83,7 @@ export class MemoryMessageRepository implements MessageRepository {
         : null;
     });
     if (found === null) return null;
-    // The total is the session's count, as on SQL, not the rows: the use cases keep them equal.
+    // The total is the session's count, as on SQL, not the rows: the writes here keep them equal.
     return { items: found.rows.slice(page.offset, page.offset + page.limit).map(toView), total: found.total };
   }
 
@@ -100,10 +106,26 @@ export class MemoryMessageRepository implements MessageRepository {
     return { items: older.slice(start).map(toView), hasMore: start > 0 };
   }
 
-  async latestSentAt(sessionId: number): Promise<Date | null> {
-    const rows = await this.database.read((tables) => liveRowsOf(tables.messages, sessionId));
-    const latest = rows.at(-1);
-    return latest ? copyDate(latest.createdAt) : null;
+  async deleteInSession(id: number, sessionId: number, now: Date): Promise<boolean> {
+    const updatedAt = copyDate(now);
+    return this.database.write((tables) => {
+      const row = tables.messages.get(id);
+      if (!row || row.sessionId !== sessionId || row.isDeleted) return false;
+      tables.messages.set(id, Object.freeze({ ...row, isDeleted: true, updatedAt }));
+      const session = tables.sessions.get(sessionId);
+      if (session) {
+        const newest = liveRowsOf(tables.messages, sessionId).at(-1);
+        tables.sessions.set(
+          sessionId,
+          Object.freeze({
+            ...session,
+            messageCount: Math.max(0, session.messageCount - 1),
+            lastMessageAt: newest ? copyDate(newest.createdAt) : null,
+          }),
+        );
+      }
+      return true;
+    });
   }
 
   async deleteAllInSession(sessionId: number, now: Date): Promise<number> {
@@ -111,6 +133,8 @@ export class MemoryMessageRepository implements MessageRepository {
     return this.database.write((tables) => {
       const rows = liveRowsOf(tables.messages, sessionId);
       for (const row of rows) tables.messages.set(row.id, Object.freeze({ ...row, isDeleted: true, updatedAt }));
+      const session = tables.sessions.get(sessionId);
+      if (session) tables.sessions.set(sessionId, Object.freeze({ ...session, messageCount: 0, lastMessageAt: null }));
       return rows.length;
     });
   }

@@ -1,4 +1,4 @@
-import type { AnyEntity, EntityManager } from '@mikro-orm/core';
+import { type AnyEntity, type EntityManager, TransactionPropagation } from '@mikro-orm/core';
 import { translateDriverError } from './translate-driver-error.js';
 
 export type Row = Record<string, unknown>;
@@ -56,6 +56,29 @@ export class EntityManagerScope {
     } catch (error) {
       throw translateDriverError(error);
     }
+  }
+
+  /** Runs a plain SQL write in the caller's transaction, if any. */
+  async execute(sql: string, params: readonly unknown[]): Promise<void> {
+    const em = this.root.getContext(false);
+    try {
+      await em.getConnection().execute(sql, [...params], 'run', em.getTransactionContext());
+    } catch (error) {
+      throw translateDriverError(error);
+    }
+  }
+
+  /** Whether the caller runs inside a transaction. */
+  inTransaction(): boolean {
+    return this.root.getContext(false).isInTransaction();
+  }
+
+  /**
+   * Runs `work` in one transaction: the caller's when there is one (every call inside then joins
+   * it), else a new one. For a repository call that writes more than one statement.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.run((em) => em.transactional(() => work(), { propagation: TransactionPropagation.REQUIRED }));
   }
 
   /** A `Date` as this driver binds it in plain SQL (SQLite stores epoch milliseconds). */

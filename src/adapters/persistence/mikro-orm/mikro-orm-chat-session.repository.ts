@@ -33,10 +33,11 @@ export class MikroOrmChatSessionRepository implements ChatSessionRepository {
   }
 
   /**
-   * chat_sessions PRIMARY. The lock is `SELECT … FOR UPDATE` on MySQL, taken before the message
-   * insert: the insert's foreign-key check takes a shared lock on this row, and upgrading that to
-   * the session update afterwards deadlocks concurrent senders. SQLite has one writer at a time
-   * anyway. Outside a transaction there is nothing to hold a lock for.
+   * chat_sessions PRIMARY. The lock is `SELECT … FOR UPDATE` on MySQL, taken before any message
+   * row is touched: a message insert's foreign-key check takes a shared lock on this row, and a
+   * deletion's recount reads the session's messages with shared locks, so writers that came to the
+   * session row afterwards would deadlock. SQLite has one writer at a time anyway. Outside a
+   * transaction there is nothing to hold a lock for.
    */
   findOwned(id: number, ownerId: string, options?: { lock?: boolean }): Promise<ChatSession | null> {
     return this.scope.run((em) => {

@@ -24,8 +24,21 @@ const byId = (a: MessageView, b: MessageView): number => a.id - b.id;
 export class MikroOrmMessageRepository implements MessageRepository {
   constructor(private readonly scope: EntityManagerScope) {}
 
+  /**
+   * Two statements in one transaction, the session's first: its UPDATE (chat_sessions PRIMARY)
+   * takes the row's write lock before the INSERT's foreign-key check would take a shared one, so
+   * concurrent senders queue on the session instead of deadlocking on a lock upgrade, whether or
+   * not the caller locked it already.
+   */
   add(message: Message): Promise<void> {
-    return this.scope.persist(message);
+    return this.scope.transaction(async () => {
+      await this.scope.execute(
+        `UPDATE chat_sessions SET message_count = message_count + 1, last_message_at = ?, updated_at = ? WHERE id = ?`,
+        [this.scope.dateParam(message.createdAt), this.scope.dateParam(message.createdAt), message.sessionId],
+      );
+      // No session, no row updated: the INSERT's foreign key then refuses the message.
+      await this.scope.persist(message);
+    });
   }
 
   save(message: Message): Promise<void> {
@@ -39,7 +52,7 @@ export class MikroOrmMessageRepository implements MessageRepository {
 
   /**
    * chat_sessions PRIMARY for the ownership check and the total, which is the session row's
-   * `message_count` (kept equal to its live messages by the use cases, under the session row
+   * `message_count` (kept equal to its live messages by the writes here, under the session row
    * lock): no count of messages, so the total costs nothing however long the session.
    * messages_session_live_index (session_id, is_deleted, id) for the page (read in index order,
    * from the start of the session's live range: page n reads n pages of entries, which is why
@@ -107,6 +120,11 @@ export class MikroOrmMessageRepository implements MessageRepository {
     return { items: backwards ? items.reverse() : items, hasMore };
   }
 
+  /** chat_sessions PRIMARY, `FOR UPDATE` on MySQL; SQLite has one writer at a time anyway. */
+  private async lockSession(sessionId: number): Promise<void> {
+    if (this.scope.dialect === 'mysql') await this.scope.rows('SELECT id FROM chat_sessions WHERE id = ? FOR UPDATE', [sessionId]);
+  }
+
   // chat_sessions PRIMARY
   private async ownsSession(sessionId: number, ownerId: string): Promise<boolean> {
     const rows = await this.scope.rows('SELECT 1 AS owned FROM chat_sessions WHERE id = ? AND user_id = ? AND is_active = 1', [
@@ -116,17 +134,49 @@ export class MikroOrmMessageRepository implements MessageRepository {
     return rows.length > 0;
   }
 
-  // messages_session_live_index, read backwards from the end of the session's live range
-  async latestSentAt(sessionId: number): Promise<Date | null> {
-    const [row] = await this.scope.rows(
-      'SELECT created_at FROM messages WHERE session_id = ? AND is_deleted = 0 ORDER BY id DESC LIMIT 1',
-      [sessionId],
-    );
-    return row ? rowValue.date(row['created_at']) : null;
+  /**
+   * The message's UPDATE (PRIMARY), which says whether it was live, then the session's
+   * (chat_sessions PRIMARY): one less, and the newest live message's time, one step back along
+   * messages_session_live_index (hinted as in `sliceOfSession`). That subquery reads with shared
+   * locks, so the session row must be locked before either statement, or two deletes in one
+   * session can deadlock: a caller's transaction holds that lock already (the use cases take it
+   * with `findOwned`), and a call outside any transaction takes it itself.
+   */
+  deleteInSession(id: number, sessionId: number, now: Date): Promise<boolean> {
+    const lockFirst = !this.scope.inTransaction();
+    const hint = this.scope.dialect === 'mysql' ? ' FORCE INDEX (messages_session_live_index)' : '';
+    return this.scope.transaction(async () => {
+      if (lockFirst) await this.lockSession(sessionId);
+      const deleted = await this.scope.run((em) =>
+        em.nativeUpdate(MessageSchema, { id, sessionId, isDeleted: false }, { isDeleted: true, updatedAt: now }),
+      );
+      if (deleted !== 1) return false;
+      await this.scope.execute(
+        `UPDATE chat_sessions
+            SET message_count = CASE WHEN message_count > 0 THEN message_count - 1 ELSE 0 END,
+                last_message_at = (
+                  SELECT created_at FROM messages${hint}
+                   WHERE session_id = ? AND is_deleted = 0
+                   ORDER BY id DESC
+                   LIMIT 1
+                )
+          WHERE id = ?`,
+        [sessionId, sessionId],
+      );
+      return true;
+    });
   }
 
-  // messages_session_live_index: the live range of the session, nothing else
+  /**
+   * The session's UPDATE first (chat_sessions PRIMARY), which locks it as in `add`; then the live
+   * range of the session in messages_session_live_index, nothing else.
+   */
   deleteAllInSession(sessionId: number, now: Date): Promise<number> {
-    return this.scope.run((em) => em.nativeUpdate(MessageSchema, { sessionId, isDeleted: false }, { isDeleted: true, updatedAt: now }));
+    return this.scope.transaction(async () => {
+      await this.scope.execute('UPDATE chat_sessions SET message_count = 0, last_message_at = NULL WHERE id = ?', [sessionId]);
+      return this.scope.run((em) =>
+        em.nativeUpdate(MessageSchema, { sessionId, isDeleted: false }, { isDeleted: true, updatedAt: now }),
+      );
+    });
   }
 }

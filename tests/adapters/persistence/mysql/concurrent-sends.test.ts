@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { MESSAGES_PER_PAGE_MAX } from '../../../../src/application/chat/message-page.js';
+import { MESSAGES_PER_PAGE_MAX } from '../../../../src/application/validation/fields.js';
 import type { UseCases } from '../../../../src/application/use-cases.js';
 import type { MessageView } from '../../../../src/application/views/message.view.js';
 import { createMySqlTestDatabase, describeWithMySql, type MySqlTestDatabase } from '../../../support/mysql-test-database.js';
@@ -42,7 +42,7 @@ const scrollEveryMessage = async (useCases: UseCases, userId: string, sessionId:
   }
 };
 
-describeWithMySql('MySQL: concurrent sends to one session, through the real SendMessage', () => {
+describeWithMySql('MySQL: concurrent sends and deletes on one session, through the real use cases', () => {
   let database: MySqlTestDatabase;
   let storage: MikroOrmFixture;
   let app: RealUseCases;
@@ -104,5 +104,65 @@ describeWithMySql('MySQL: concurrent sends to one session, through the real Send
     // And each committed message was announced once.
     const announced = events.events.flatMap((event) => (event.type === 'message.created' ? [event.message.id] : []));
     expect(announced.sort((a, b) => a - b)).toEqual(acknowledgedIds);
+  });
+
+  it('when messages are sent and deleted at once in two sessions, each delete counts once, every send counts, and the counters follow the live messages', async () => {
+    const ROUNDS = 100;
+    const { useCases, events } = app;
+    const { user } = await useCases.registerUser.execute({
+      username: 'deleter',
+      email: 'deleter@example.com',
+      password: 'Deleter-Passw0rd',
+    });
+    // Two sessions whose messages sit side by side in messages_session_live_index, so that locks
+    // taken at the end of one session's range meet the other's writes.
+    const sessions = [
+      await useCases.createSession.execute({ userId: user.id, title: 'One' }),
+      await useCases.createSession.execute({ userId: user.id, title: 'Two' }),
+    ];
+    const existing = new Map<number, MessageView[]>();
+    for (const session of sessions) {
+      const sent: MessageView[] = [];
+      for (let i = 0; i < ROUNDS; i += 1) {
+        sent.push(await useCases.sendMessage.execute({ userId: user.id, sessionId: session.id, text: `old ${i}` }));
+      }
+      existing.set(session.id, sent);
+    }
+    events.clear();
+
+    // Per session: ROUNDS new messages, every other old message deleted, and the newest old
+    // message deleted three times over; all of it started at once, interleaved.
+    const writes: Array<() => Promise<unknown>> = [];
+    for (const session of sessions) {
+      const old = existing.get(session.id) ?? [];
+      const doomed = old.filter((_, i) => i % 2 === 1);
+      const newest = old.at(-1);
+      for (let i = 0; i < ROUNDS; i += 1) {
+        writes.push(() => useCases.sendMessage.execute({ userId: user.id, sessionId: session.id, text: `new ${i}` }));
+        const message = doomed[i];
+        if (message) writes.push(() => useCases.deleteMessage.execute({ userId: user.id, sessionId: session.id, messageId: message.id }));
+      }
+      for (let i = 0; i < 2; i += 1) {
+        writes.push(() => useCases.deleteMessage.execute({ userId: user.id, sessionId: session.id, messageId: newest?.id ?? 0 }));
+      }
+    }
+    const outcomes = await Promise.allSettled(writes.map((write) => write()));
+
+    const failures = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [describeFailure(outcome.reason)] : []));
+    // The newest old message is in `doomed` too: of its three deletes, exactly one wins.
+    expect(failures).toEqual(Array.from({ length: 2 * sessions.length }, () => 'NotFoundError: Message not found'));
+    for (const session of sessions) {
+      const listed = await listEveryMessage(useCases, user.id, session.id);
+      const old = existing.get(session.id) ?? [];
+      expect(listed.items).toHaveLength(ROUNDS + ROUNDS / 2);
+      expect(listed.items.filter((message) => message.text.startsWith('old '))).toEqual(old.filter((_, i) => i % 2 === 0));
+      for (const total of listed.totals) expect(total).toBe(ROUNDS + ROUNDS / 2);
+      const view = await useCases.getSession.execute({ userId: user.id, sessionId: session.id, perPage: 1 });
+      expect(view.session.messageCount).toBe(ROUNDS + ROUNDS / 2);
+      expect(view.session.lastMessageAt).toEqual(listed.items.at(-1)?.createdAt);
+    }
+    const deletedEvents = events.events.flatMap((event) => (event.type === 'message.deleted' ? [event.messageId] : []));
+    expect(deletedEvents).toHaveLength(sessions.length * (ROUNDS / 2));
+    expect(new Set(deletedEvents).size).toBe(deletedEvents.length);
   });
 });

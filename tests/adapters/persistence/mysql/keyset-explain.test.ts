@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Message } from '../../../../src/domain/message.entity.js';
 import { createMySqlTestDatabase, describeWithMySql, type MySqlTestDatabase } from '../../../support/mysql-test-database.js';
 import { type MikroOrmFixture, openMikroOrmFixture } from '../../../support/open-mikro-orm-fixture.js';
 
@@ -19,11 +20,12 @@ interface ExplainRow {
 const stamp = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 /**
- * The reads the API makes, on a session of 100,000 messages among 2,000 sessions: each query the
- * repositories really send is captured and EXPLAINed, and the rows the server actually touches are
- * counted, so "uses its index" means "does not grow with the session".
+ * The reads the API makes, and the writes that keep a session's counters, on a session of 100,000
+ * messages among 2,000 sessions: each statement the repositories really send is captured and
+ * EXPLAINed, and the rows the server actually touches are counted, so "uses its index" means "does
+ * not grow with the session".
  */
-describeWithMySql('MySQL: the read queries use their indexes', () => {
+describeWithMySql('MySQL: the read queries and the counters\' writes use their indexes', () => {
   let database: MySqlTestDatabase;
   let storage: MikroOrmFixture;
   let owner: string;
@@ -191,14 +193,6 @@ describeWithMySql('MySQL: the read queries use their indexes', () => {
     expect(touched).toBeLessThan(10);
   });
 
-  it('when the newest live message\'s time is asked, one step back along the index answers', async () => {
-    const sql = await queryOf(() => storage.messages.latestSentAt(bigSession));
-    const plan = await explain(sql);
-
-    expectIndexed(plan, 'messages', 'messages_session_live_index');
-    expect(await rowsTouched(sql)).toBeLessThan(10);
-  });
-
   it('when the first page by position is read, the page comes from the index and the total from the session row: nothing is counted', async () => {
     const sql = await queryOf(() => storage.messages.pageOfSession(bigSession, owner, { offset: 0, limit: LIMIT }));
     const plan = await explain(sql);
@@ -224,6 +218,85 @@ describeWithMySql('MySQL: the read queries use their indexes', () => {
     }
     expectNoScanNoSort(plan);
     expect(await rowsTouched(sql)).toBeLessThan(SESSIONS_PER_OWNER * 6);
+  });
+
+  /** Runs `write` through the repository and answers the UPDATEs it sent, in order. */
+  const updatesOf = async (write: () => Promise<unknown>): Promise<string[]> => {
+    captured.length = 0;
+    await write();
+    return captured.filter((sql) => /^\s*update/i.test(sql));
+  };
+
+  /** Rows the storage engine handed over while `sql` ran, in a transaction rolled back afterwards. */
+  const rowsTouchedUndone = async (sql: string): Promise<number> => {
+    const undo = new Error('undo');
+    let touched = Number.NaN;
+    await storage.orm.em
+      .transactional(async (em) => {
+        const run = (query: string) =>
+          em.getConnection().execute(query, [], 'all', em.getTransactionContext()) as Promise<Record<string, unknown>[]>;
+        const handlerReads = async () =>
+          (await run("SHOW SESSION STATUS LIKE 'Handler_read%'")).reduce((sum, row) => sum + Number(row['Value']), 0);
+        const first = await handlerReads();
+        const second = await handlerReads();
+        await em.getConnection().execute(sql, [], 'run', em.getTransactionContext());
+        touched = (await handlerReads()) - second - (second - first);
+        throw undo;
+      })
+      .catch((error: unknown) => {
+        if (error !== undo) throw error;
+      });
+    return touched;
+  };
+
+  it('when the newest message of the session is deleted, the session\'s counters follow from one step back along the index', async () => {
+    const [newest] = await execute(`SELECT MAX(id) AS id FROM messages WHERE session_id = ${bigSession} AND is_deleted = 0`);
+    // Sent, and then undone, so that the statements are explained against the rows they ran on.
+    const undo = new Error('undo');
+    let updates: string[] = [];
+    await storage.transactions
+      .run(async () => {
+        updates = await updatesOf(() => storage.messages.deleteInSession(Number(newest?.['id']), bigSession, new Date()));
+        throw undo;
+      })
+      .catch((error: unknown) => {
+        if (error !== undo) throw error;
+      });
+
+    expect(updates).toHaveLength(2);
+    const [messageUpdate, sessionUpdate] = updates as [string, string];
+    expect(sessionUpdate).toMatch(/^\s*update chat_sessions/i);
+    const plan = await explain(sessionUpdate);
+    expectIndexed(plan, 'chat_sessions', 'PRIMARY');
+    // The newest live message left, read backwards along the session's live range: it does not
+    // grow with the session.
+    expectIndexed(plan, 'messages', 'messages_session_live_index');
+    expect(await rowsTouchedUndone(sessionUpdate)).toBeLessThan(10);
+    // The message by its id: PRIMARY, or the one entry (session, live, id) of the live index.
+    const [messageStep, ...more] = await explain(messageUpdate);
+    expect(more).toEqual([]);
+    expect(['PRIMARY', 'messages_session_live_index']).toContain(messageStep?.key);
+    expectNoScanNoSort([messageStep as ExplainRow]);
+    expect(await rowsTouchedUndone(messageUpdate)).toBeLessThan(10);
+  });
+
+  it('when a message is sent or a session cleared, the session\'s counters are one PRIMARY update', async () => {
+    const [small] = await execute(`SELECT id FROM chat_sessions WHERE id <> ${bigSession} AND is_active = 1 ORDER BY id DESC LIMIT 1`);
+    const sessionId = Number(small?.['id']);
+    const sent = await updatesOf(() =>
+      storage.messages.add(Message.create({ sessionId, text: 'counted', sender: 'user', now: new Date() })),
+    );
+    const cleared = await updatesOf(() => storage.messages.deleteAllInSession(sessionId, new Date()));
+
+    expect(sent).toHaveLength(1);
+    expect(cleared).toHaveLength(2);
+    for (const sql of [...sent, cleared[0] as string]) {
+      expect(sql).toMatch(/^\s*update chat_sessions/i);
+      const plan = await explain(sql);
+      expect(plan).toHaveLength(1);
+      expectIndexed(plan, 'chat_sessions', 'PRIMARY');
+    }
+    expectIndexed(await explain(cleared[1] as string), 'messages', 'messages_session_live_index');
   });
 
   it('when one session or one message is read, it is a PRIMARY lookup', async () => {

@@ -1,0 +1,137 @@
+import * as v from 'valibot';
+import {
+  cursorIdField,
+  emailField,
+  latestCursorField,
+  loginNameField,
+  MESSAGES_PER_PAGE_DEFAULT,
+  MESSAGES_PER_PAGE_MAX,
+  messagesPerPageField,
+  PAGE_DEFAULT,
+  pageField,
+  PASSWORD_MAX_BYTES,
+  PASSWORD_MIN,
+  passwordField,
+  senderField,
+  SESSIONS_PER_PAGE_DEFAULT,
+  SESSIONS_PER_PAGE_MAX,
+  sessionsPerPageField,
+  sliceLimitField,
+  textField,
+  titleField,
+  tokenField,
+  typedPasswordField,
+  usernameField,
+} from '../../application/validation/fields.js';
+import { DEFAULT_SESSION_TITLE } from '../../domain/chat-session.entity.js';
+import { DEFAULT_SENDER } from '../../domain/message.entity.js';
+
+/**
+ * What each request may carry, on the wire (snake_case), built from the field rules the use cases
+ * validate with: the routers parse every body and query with these, and the OpenAPI document's
+ * request schemas and query parameters are generated from them. Only the prose is written here.
+ * Bodies are plain objects: unknown keys are dropped, never written.
+ */
+
+const SANITIZED =
+  'Unicode-normalized (NFC), stripped of control characters other than newline and tab, and trimmed before the length rule applies; lengths count Unicode code points.';
+
+const described = <S extends v.GenericSchema>(schema: S, description: string, examples?: readonly unknown[]) =>
+  v.pipe(schema, v.description(description), v.metadata(examples === undefined ? {} : { examples }));
+
+/** Absent is allowed; the use case supplies the default, which the document states. */
+const optionalDefaulting = <S extends v.GenericSchema>(schema: S, fallback: v.InferOutput<S>) =>
+  v.pipe(v.optional(schema), v.metadata({ default: fallback }));
+
+const username = () =>
+  described(usernameField, 'Letters, digits and underscores; unique, compared case-insensitively. Trimmed before the rules apply.', ['john_doe']);
+const email = () => described(emailField, 'A valid address; stored lower-cased, unique.', ['john@example.com']);
+const newPassword = () =>
+  described(
+    passwordField,
+    `At least ${PASSWORD_MIN} characters with an uppercase letter, a lowercase letter and a digit, and at most ${PASSWORD_MAX_BYTES} bytes in UTF-8 (bcrypt reads no further, so a longer one is refused rather than silently cut).`,
+    ['SecurePass123'],
+  );
+const typedPassword = (description: string) => described(typedPasswordField, description, ['SecurePass123']);
+const title = () => described(titleField, SANITIZED, ['My Chat Session']);
+const text = () => described(textField, `${SANITIZED} HTML is stored as written and only ever served as JSON.`, ['Hello!']);
+
+export const registerRequest = v.object({ username: username(), email: email(), password: newPassword() });
+
+export const loginRequest = v.object({
+  username: described(loginNameField, 'The username or the email address.', ['john_doe']),
+  password: typedPassword('The account password.'),
+});
+
+export const refreshRequest = v.pipe(
+  v.object({ refresh_token: v.optional(described(tokenField, 'The refresh token of the pair.')) }),
+  v.description('Needed only when the refresh token is not sent as `Authorization: Bearer`.'),
+);
+
+export const updateProfileRequest = v.pipe(
+  v.object({
+    username: v.optional(username()),
+    email: v.optional(email()),
+    password: v.optional(newPassword()),
+    current_password: v.optional(typedPassword('Required with `password`; a wrong one is 401 `invalid_current_password`.')),
+  }),
+  v.description('Every field is optional; only those given change. A new password ends every other login of the account.'),
+  // UpdateProfile checks this rule for every caller; JSON Schema states it for the document's readers.
+  v.metadata({ dependentRequired: { password: ['current_password'] } }),
+);
+
+export const deleteAccountRequest = v.object({
+  current_password: typedPassword('Confirms the deletion; a wrong one is 401 `invalid_current_password`.'),
+});
+
+export const createSessionRequest = v.object({
+  title: v.pipe(v.nullish(title()), v.description(`Absent or null gives \`${DEFAULT_SESSION_TITLE}\`. ${SANITIZED}`), v.metadata({ default: DEFAULT_SESSION_TITLE })),
+});
+
+export const renameSessionRequest = v.object({ title: title() });
+
+export const sendMessageRequest = v.object({
+  text: text(),
+  sender: v.pipe(v.nullish(senderField), v.metadata({ default: DEFAULT_SENDER })),
+});
+
+export const editMessageRequest = v.object({ text: text() });
+
+const page = () => described(optionalDefaulting(pageField, PAGE_DEFAULT), 'The page to show, starting at 1.');
+
+export const sessionListQuery = v.object({
+  page: page(),
+  per_page: described(optionalDefaulting(sessionsPerPageField, SESSIONS_PER_PAGE_DEFAULT), `Sessions per page, 1-${SESSIONS_PER_PAGE_MAX}.`),
+});
+
+const messagesPerPage = () =>
+  described(optionalDefaulting(messagesPerPageField, MESSAGES_PER_PAGE_DEFAULT), `Messages per page, 1-${MESSAGES_PER_PAGE_MAX}.`);
+
+export const sessionDetailQuery = v.object({ page: page(), per_page: messagesPerPage() });
+
+export const messageListQuery = v.object({
+  page: page(),
+  per_page: messagesPerPage(),
+  before_id: described(
+    v.optional(v.union([latestCursorField, cursorIdField], 'must be a positive integer')),
+    'Keyset mode: the messages just before this id. Given with no value (`?before_id=`), the latest messages. Cannot be combined with `after_id`.',
+  ),
+  after_id: described(v.optional(cursorIdField), 'Keyset mode: the messages just after this id. Cannot be combined with `before_id`.'),
+  limit: described(
+    optionalDefaulting(sliceLimitField, MESSAGES_PER_PAGE_DEFAULT),
+    `Keyset mode: at most this many messages, 1-${MESSAGES_PER_PAGE_MAX}.`,
+  ),
+});
+
+/** The bodies the document names, by the name it gives them. */
+export const requestBodies = {
+  RegisterRequest: registerRequest,
+  LoginRequest: loginRequest,
+  RefreshRequest: refreshRequest,
+  UpdateProfileRequest: updateProfileRequest,
+  DeleteAccountRequest: deleteAccountRequest,
+  CreateSessionRequest: createSessionRequest,
+  RenameSessionRequest: renameSessionRequest,
+  SendMessageRequest: sendMessageRequest,
+  EditMessageRequest: editMessageRequest,
+} as const;
