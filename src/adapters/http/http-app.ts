@@ -1,5 +1,6 @@
 import cors from '@koa/cors';
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from './routers/create-router.js';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { UseCases } from '../../application/use-cases.js';
@@ -37,7 +38,7 @@ export interface HttpAppOptions {
 export const createApiRouter = (
   options: Pick<HttpAppOptions, 'useCases' | 'readiness' | 'version' | 'realtime'>,
 ): Router<HttpState> => {
-  const router = new Router<HttpState>();
+  const router = createRouter();
   for (const area of [
     createOperationsRouter(options.readiness),
     createDocsRouter(buildOpenApiDocument({ version: options.version })),

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from '../http/routers/create-router.js';
 import * as v from 'valibot';
 import type { Authenticate } from '../../application/auth/authenticate.use-case.js';
 import { invalidToken, RateLimitedError, ValidationError } from '../../domain/domain-error.js';
@@ -48,7 +49,7 @@ export const eventText = (frame: StreamFrame): string => {
  * when the login ends. `GET /ws` without an upgrade is told what it is missing.
  */
 export const createRealtimeRouter = (options: RealtimeRouterOptions): Router<HttpState> => {
-  const router = new Router<HttpState>();
+  const router = createRouter();
   const maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
 
   router.get(WEBSOCKET_PATH, (ctx) => {

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from './create-router.js';
 import type { UseCases } from '../../../application/use-cases.js';
 import { UnauthenticatedError } from '../../../domain/domain-error.js';
 import type { HttpState } from '../http-state.js';
@@ -15,7 +16,7 @@ import {
 } from '../request-schemas.js';
 
 export const createAuthRouter = (useCases: UseCases): Router<HttpState> => {
-  const router = new Router<HttpState>({ prefix: '/auth' });
+  const router = createRouter('/auth');
   const signedIn = requirePrincipal(useCases.authenticate);
 
   router.post('/register', async (ctx) => {

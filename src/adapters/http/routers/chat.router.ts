@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from './create-router.js';
 import type { UseCases } from '../../../application/use-cases.js';
 import type { HttpState } from '../http-state.js';
 import { requirePrincipal } from '../middleware/require-principal.middleware.js';
@@ -16,7 +17,7 @@ import {
 } from '../request-schemas.js';
 
 export const createChatRouter = (useCases: UseCases): Router<HttpState> => {
-  const router = new Router<HttpState>({ prefix: '/chat' });
+  const router = createRouter('/chat');
   router.use(requirePrincipal(useCases.authenticate));
 
   router.post('/sessions', async (ctx) => {

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from './create-router.js';
 import type { Context } from 'koa';
 
 // Swagger UI styles its widgets inline, and its CSS draws icons as data: URIs; nothing else is
@@ -83,7 +84,7 @@ export const createDocsRouter = (document: object): Router => {
     return loading;
   };
 
-  const router = new Router();
+  const router = createRouter();
 
   router.get('/openapi.json', (ctx) => {
     ctx.type = 'application/json; charset=utf-8';

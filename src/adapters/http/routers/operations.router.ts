@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { createRouter } from './create-router.js';
 import { UnavailableError } from '../../../domain/domain-error.js';
 import type { HttpState } from '../http-state.js';
 
@@ -12,7 +13,7 @@ export type ReadinessChecks = Readonly<Record<string, { readonly required: boole
 
 /** Liveness (the process answers) and readiness (it can reach what it cannot work without). */
 export const createOperationsRouter = (checks: ReadinessChecks): Router<HttpState> => {
-  const router = new Router<HttpState>();
+  const router = createRouter();
   router.get('/health', (ctx) => {
     ctx.body = { status: 'ok' };
   });
