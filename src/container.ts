@@ -15,6 +15,7 @@ import { LoginAttemptLimiter } from './application/ports/login-attempt-limiter.p
 import { LoginRepository } from './application/ports/login-repository.port.js';
 import { MessageRepository } from './application/ports/message-repository.port.js';
 import { PasswordHasher } from './application/ports/password-hasher.port.js';
+import { CommonPasswordList } from './application/ports/common-password-list.port.js';
 import { TokenIssuer } from './application/ports/token-issuer.port.js';
 import { TransactionRunner } from './application/ports/transaction-runner.port.js';
 import { UserRepository } from './application/ports/user-repository.port.js';
@@ -27,6 +28,7 @@ import { createLogger } from './adapters/logging/create-logger.js';
 import { openMemoryPersistence } from './adapters/persistence/memory/open-memory-persistence.js';
 import type { Persistence } from './adapters/persistence/persistence.js';
 import { BcryptPasswordHasher } from './adapters/security/bcrypt.password-hasher.js';
+import { ZxcvbnCommonPasswordList } from './adapters/security/zxcvbn.common-password-list.js';
 import { JwtTokenIssuer } from './adapters/security/jwt.token-issuer.js';
 import { CryptoIdGenerator } from './adapters/system/crypto.id-generator.js';
 import { ManualClock } from './adapters/system/manual.clock.js';
@@ -71,6 +73,26 @@ export const openPersistence = async (database: DatabaseConfig, options: { migra
   return openMikroOrmPersistence(database, options);
 };
 
+/** The token each port of the use cases is bound to: the one list the container builds `Ports` from. */
+const PORT_TOKENS: { readonly [Name in keyof Ports]: ServiceIdentifier<Ports[Name]> } = {
+  users: UserRepository,
+  logins: LoginRepository,
+  sessions: ChatSessionRepository,
+  messages: MessageRepository,
+  transactions: TransactionRunner,
+  hasher: PasswordHasher,
+  commonPasswords: CommonPasswordList,
+  tokens: TokenIssuer,
+  limiter: LoginAttemptLimiter,
+  clock: Clock,
+  ids: IdGenerator,
+  events: EventPublisher,
+};
+
+// Read once per process: every container (a test builds many) shares the same 49,000 entries.
+let commonPasswords: CommonPasswordList | undefined;
+const commonPasswordList = (): CommonPasswordList => (commonPasswords ??= new ZxcvbnCommonPasswordList());
+
 /** Ports a caller may serve with its own adapter (the harness brings a manual clock, for one). */
 export interface PortOverrides {
   readonly clock?: Clock;
@@ -102,6 +124,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
   container.bind<IdGenerator>(IdGenerator).toConstantValue(overrides.ids ?? new CryptoIdGenerator());
   container.bind<EventPublisher>(EventPublisher).toConstantValue(overrides.events ?? streams);
   container.bind<PasswordHasher>(PasswordHasher).toConstantValue(new BcryptPasswordHasher(config.bcryptRounds));
+  container.bind<CommonPasswordList>(CommonPasswordList).toConstantValue(commonPasswordList());
   container
     .bind<TokenIssuer>(TokenIssuer)
     .toResolvedValue(
@@ -119,34 +142,11 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
       }),
   );
 
-  container.bind(PortsToken).toResolvedValue(
-    (
-      users: UserRepository,
-      logins: LoginRepository,
-      sessions: ChatSessionRepository,
-      messages: MessageRepository,
-      transactions: TransactionRunner,
-      hasher: PasswordHasher,
-      tokens: TokenIssuer,
-      limiter: LoginAttemptLimiter,
-      clock: Clock,
-      ids: IdGenerator,
-      events: EventPublisher,
-    ): Ports => ({ users, logins, sessions, messages, transactions, hasher, tokens, limiter, clock, ids, events }),
-    [
-      UserRepository,
-      LoginRepository,
-      ChatSessionRepository,
-      MessageRepository,
-      TransactionRunner,
-      PasswordHasher,
-      TokenIssuer,
-      LoginAttemptLimiter,
-      Clock,
-      IdGenerator,
-      EventPublisher,
-    ],
-  );
+  container.bind(PortsToken).toDynamicValue((context) => {
+    const tokens: ReadonlyArray<[string, ServiceIdentifier]> = Object.entries(PORT_TOKENS);
+    const entries = tokens.map(([name, token]) => [name, context.get(token)]);
+    return Object.fromEntries(entries) as Ports;
+  });
   container.bind(UseCasesToken).toResolvedValue((ports: Ports) => createUseCases(ports), [PortsToken]);
 
   container.bind(RealtimeConnectionsToken).toResolvedValue(

@@ -28,6 +28,7 @@ import type { IdGenerator } from './ports/id-generator.port.js';
 import type { LoginAttemptLimiter } from './ports/login-attempt-limiter.port.js';
 import type { LoginRepository } from './ports/login-repository.port.js';
 import type { MessageRepository } from './ports/message-repository.port.js';
+import type { CommonPasswordList } from './ports/common-password-list.port.js';
 import type { PasswordHasher } from './ports/password-hasher.port.js';
 import type { TokenIssuer } from './ports/token-issuer.port.js';
 import type { TransactionRunner } from './ports/transaction-runner.port.js';
@@ -41,6 +42,7 @@ export interface Ports {
   readonly messages: MessageRepository;
   readonly transactions: TransactionRunner;
   readonly hasher: PasswordHasher;
+  readonly commonPasswords: CommonPasswordList;
   readonly tokens: TokenIssuer;
   readonly limiter: LoginAttemptLimiter;
   readonly clock: Clock;
@@ -80,7 +82,7 @@ export const createUseCases = (p: Ports): UseCases => {
   const listMessages = new ListMessages(p.messages);
   const scrollMessages = new ScrollMessages(p.messages);
   return {
-    registerUser: new RegisterUser(p.users, p.hasher, p.ids, p.clock, p.transactions, loginOpener),
+    registerUser: new RegisterUser(p.users, p.hasher, p.commonPasswords, p.ids, p.clock, p.transactions, loginOpener),
     logIn: new LogIn(p.users, p.hasher, p.limiter, p.transactions, loginOpener),
     refreshLogin: new RefreshLogin(p.logins, p.users, p.tokens, p.clock, p.events),
     logOut: new LogOut(p.logins, p.clock, p.events),
@@ -88,7 +90,7 @@ export const createUseCases = (p: Ports): UseCases => {
     authenticate: new Authenticate(p.tokens, p.logins, p.clock),
     checkLogin: new CheckLogin(p.logins, p.clock),
     getProfile: new GetProfile(p.users),
-    updateProfile: new UpdateProfile(p.users, p.logins, p.hasher, p.limiter, p.clock, p.transactions, p.events),
+    updateProfile: new UpdateProfile(p.users, p.logins, p.hasher, p.commonPasswords, p.limiter, p.clock, p.transactions, p.events),
     deleteAccount: new DeleteAccount(p.users, p.logins, p.hasher, p.limiter, p.clock, p.transactions, p.events),
     createSession: new CreateSession(p.sessions, p.clock, p.events),
     listSessions: new ListSessions(p.sessions),

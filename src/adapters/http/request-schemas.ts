@@ -49,7 +49,7 @@ const email = () => described(emailField, 'A valid address; stored lower-cased, 
 const newPassword = () =>
   described(
     passwordField,
-    `At least ${PASSWORD_MIN} characters with an uppercase letter, a lowercase letter and a digit, and at most ${PASSWORD_MAX_BYTES} bytes in UTF-8 (bcrypt reads no further, so a longer one is refused rather than silently cut).`,
+    `At least ${PASSWORD_MIN} characters with an uppercase letter, a lowercase letter and a digit, and at most ${PASSWORD_MAX_BYTES} bytes in UTF-8 (bcrypt reads no further, so a longer one is refused rather than silently cut). Not one of the common passwords of a kept list (about 49,000, compared without regard to case): those are refused with a detail saying so. Compared as text: Unicode-normalized (NFC) before it is hashed, as a typed password is before it is compared.`,
     ['SecurePass123'],
   );
 const typedPassword = (description: string) => described(typedPasswordField, description, ['SecurePass123']);

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { emailTaken, usernameTaken } from '../../domain/domain-error.js';
 import { User } from '../../domain/user.entity.js';
 import type { Clock } from '../ports/clock.port.js';
+import type { CommonPasswordList } from '../ports/common-password-list.port.js';
 import type { IdGenerator } from '../ports/id-generator.port.js';
 import type { PasswordHasher } from '../ports/password-hasher.port.js';
 import type { TransactionRunner } from '../ports/transaction-runner.port.js';
@@ -10,6 +11,7 @@ import { emailField, passwordField, usernameField } from '../validation/fields.j
 import { validate } from '../validation/validate.js';
 import { toUserView, type UserView } from '../views/user.view.js';
 import { clientInfoField, type ClientInfo } from './client-info.js';
+import { refuseCommonPassword } from './common-password.js';
 import type { LoginOpener } from './login-opener.service.js';
 import type { TokenPair } from './token-pair.js';
 
@@ -35,6 +37,7 @@ export class RegisterUser {
   constructor(
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
+    private readonly commonPasswords: CommonPasswordList,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
@@ -43,6 +46,7 @@ export class RegisterUser {
 
   async execute(input: RegisterUserInput): Promise<RegisterUserOutput> {
     const { username, email, password, client } = validate(schema, input);
+    refuseCommonPassword(this.commonPasswords, password);
     // Checked first for a friendly answer; the repository's unique keys still settle races.
     if (await this.users.findByUsername(username)) throw usernameTaken();
     if (await this.users.findByEmail(email)) throw emailTaken();

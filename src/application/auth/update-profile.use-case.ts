@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { emailTaken, invalidToken, usernameTaken, ValidationError, wrongCurrentPassword } from '../../domain/domain-error.js';
 import type { Clock } from '../ports/clock.port.js';
+import type { CommonPasswordList } from '../ports/common-password-list.port.js';
 import type { EventPublisher } from '../ports/event-publisher.port.js';
 import type { LoginAttemptLimiter } from '../ports/login-attempt-limiter.port.js';
 import type { LoginRepository } from '../ports/login-repository.port.js';
@@ -12,6 +13,7 @@ import { validate } from '../validation/validate.js';
 import { toUserView, type UserView } from '../views/user.view.js';
 import { clientInfoField, type ClientInfo } from './client-info.js';
 import { accountKeyOf } from './account-key.js';
+import { refuseCommonPassword } from './common-password.js';
 
 const schema = v.object(
   {
@@ -49,6 +51,7 @@ export class UpdateProfile {
     private readonly users: UserRepository,
     private readonly logins: LoginRepository,
     private readonly hasher: PasswordHasher,
+    private readonly commonPasswords: CommonPasswordList,
     private readonly limiter: LoginAttemptLimiter,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
@@ -60,6 +63,7 @@ export class UpdateProfile {
     if (changes.password !== undefined && changes.currentPassword === undefined) {
       throw new ValidationError(['current_password: is required to change the password']);
     }
+    if (changes.password !== undefined) refuseCommonPassword(this.commonPasswords, changes.password);
     const user = await this.users.findById(changes.userId);
     if (!user) throw invalidToken();
     const now = this.clock.now();

@@ -53,8 +53,13 @@ export const emailField = v.pipe(
   v.email('must be a valid email address'),
 );
 
+// A password is text: "ä" typed as one code point or as "a" with a combining mark is the same
+// password, so both the one being set and the one typed are compared in NFC.
+const asTypedText = () => v.transform((value: string) => value.normalize('NFC'));
+
 export const passwordField = v.pipe(
   requiredString(),
+  asTypedText(),
   v.minCodePoints(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`),
   // bcrypt reads 72 bytes and ignores the rest; refusing is honest, truncating silently is not.
   v.maxBytes(PASSWORD_MAX_BYTES, `must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8`),
@@ -66,6 +71,7 @@ export const passwordField = v.pipe(
 /** A password as typed at login or to confirm an action: only its presence is checked. */
 export const typedPasswordField = v.pipe(
   requiredString(),
+  asTypedText(),
   v.nonEmpty('is required'),
   v.maxCodePoints(TYPED_PASSWORD_MAX, 'is too long'),
 );
