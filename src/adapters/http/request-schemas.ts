@@ -46,13 +46,18 @@ const optionalDefaulting = <S extends v.GenericSchema>(schema: S, fallback: v.In
 const username = () =>
   described(usernameField, 'Letters, digits and underscores; unique, compared case-insensitively. Trimmed before the rules apply.', ['john_doe']);
 const email = () => described(emailField, 'A valid address; stored lower-cased, unique.', ['john@example.com']);
+/** `format: password` lets documentation tools mask what is typed into the field. */
+const masked = <S extends v.GenericSchema>(schema: S) => v.pipe(schema, v.metadata({ format: 'password' }));
+
 const newPassword = () =>
-  described(
-    passwordField,
-    `At least ${PASSWORD_MIN} characters with an uppercase letter, a lowercase letter and a digit, and at most ${PASSWORD_MAX_BYTES} bytes in UTF-8 (bcrypt reads no further, so a longer one is refused rather than silently cut). Not one of the common passwords of a kept list (about 49,000, compared without regard to case): those are refused with a detail saying so. Compared as text: Unicode-normalized (NFC) before it is hashed, as a typed password is before it is compared.`,
-    ['SecurePass123'],
+  masked(
+    described(
+      passwordField,
+      `At least ${PASSWORD_MIN} characters with an uppercase letter, a lowercase letter and a digit, and at most ${PASSWORD_MAX_BYTES} bytes in UTF-8 (bcrypt reads no further, so a longer one is refused rather than silently cut). Not one of the common passwords of a kept list (about 49,000, compared without regard to case): those are refused with a detail saying so. Compared as text: Unicode-normalized (NFC) before it is hashed, as a typed password is before it is compared.`,
+      ['SecurePass123'],
+    ),
   );
-const typedPassword = (description: string) => described(typedPasswordField, description, ['SecurePass123']);
+const typedPassword = (description: string) => masked(described(typedPasswordField, description, ['SecurePass123']));
 const title = () => described(titleField, SANITIZED, ['My Chat Session']);
 const text = () => described(textField, `${SANITIZED} HTML is stored as written and only ever served as JSON.`, ['Hello!']);
 
