@@ -16,6 +16,7 @@ import { LoginRepository } from './application/ports/login-repository.port.js';
 import { MessageRepository } from './application/ports/message-repository.port.js';
 import { PasswordHasher } from './application/ports/password-hasher.port.js';
 import { CommonPasswordList } from './application/ports/common-password-list.port.js';
+import { SecretSealer } from './application/ports/secret-sealer.port.js';
 import { TokenIssuer } from './application/ports/token-issuer.port.js';
 import { TransactionRunner } from './application/ports/transaction-runner.port.js';
 import { UserRepository } from './application/ports/user-repository.port.js';
@@ -27,6 +28,7 @@ import type { HttpState } from './adapters/http/http-state.js';
 import { createLogger } from './adapters/logging/create-logger.js';
 import { openMemoryPersistence } from './adapters/persistence/memory/open-memory-persistence.js';
 import type { Persistence } from './adapters/persistence/persistence.js';
+import { AesGcmSecretSealer } from './adapters/security/aes-gcm.secret-sealer.js';
 import { BcryptPasswordHasher } from './adapters/security/bcrypt.password-hasher.js';
 import { ZxcvbnCommonPasswordList } from './adapters/security/zxcvbn.common-password-list.js';
 import { JwtTokenIssuer } from './adapters/security/jwt.token-issuer.js';
@@ -83,6 +85,7 @@ const PORT_TOKENS: { readonly [Name in keyof Ports]: ServiceIdentifier<Ports[Nam
   hasher: PasswordHasher,
   commonPasswords: CommonPasswordList,
   tokens: TokenIssuer,
+  sealer: SecretSealer,
   limiter: LoginAttemptLimiter,
   clock: Clock,
   ids: IdGenerator,
@@ -131,6 +134,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
       (clock: Clock, idGenerator: IdGenerator) => new JwtTokenIssuer({ ...config.jwt, clock, idGenerator }),
       [Clock, IdGenerator],
     );
+  container.bind<SecretSealer>(SecretSealer).toConstantValue(new AesGcmSecretSealer(config.secretKey));
   container.bind<LoginAttemptLimiter>(LoginAttemptLimiter).toConstantValue(
     overrides.limiter ??
       // On the same clock as everything else, so the harness's manual clock moves its windows too.
@@ -147,7 +151,12 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
     const entries = tokens.map(([name, token]) => [name, context.get(token)]);
     return Object.fromEntries(entries) as Ports;
   });
-  container.bind(UseCasesToken).toResolvedValue((ports: Ports) => createUseCases(ports), [PortsToken]);
+  container
+    .bind(UseCasesToken)
+    .toResolvedValue(
+      (ports: Ports) => createUseCases(ports, { refresh: { reuseGraceMs: config.refreshReuseGraceSeconds * 1000 } }),
+      [PortsToken],
+    );
 
   container.bind(RealtimeConnectionsToken).toResolvedValue(
     (useCases: UseCases) =>
@@ -197,6 +206,8 @@ export interface InMemoryCompositionOptions {
   readonly bcryptRounds?: number;
   readonly accessTokenTtlSeconds?: number;
   readonly refreshTokenTtlSeconds?: number;
+  /** The refresh grace window (`REFRESH_REUSE_GRACE`); 0 is strict. The server's default otherwise. */
+  readonly refreshReuseGraceSeconds?: number;
   /** A fixed signing secret (at least 32 bytes); by default a random one per composition. */
   readonly tokenSecret?: string;
   /** Failed logins allowed per account and per address before 429s. */
@@ -213,17 +224,21 @@ export interface InMemoryCompositionOptions {
 export const createInMemoryComposition = (
   options: InMemoryCompositionOptions = {},
 ): { container: Container; clock: ManualClock; events: RecordingEventPublisher; streams: EventStreams } => {
-  // The server's defaults (and its check of the secret), then the harness's own choices as typed.
-  const defaults = parseConfig({ NODE_ENV: 'test', JWT_SECRET_KEY: options.tokenSecret ?? randomBytes(32).toString('base64url') });
+  // The server's defaults and its checks (the secret; the token lifetimes and the grace window,
+  // which depend on each other), then the harness's own choices as typed.
+  const seconds = (name: string, value: number | undefined): Record<string, string> =>
+    value === undefined ? {} : { [name]: String(value) };
+  const defaults = parseConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET_KEY: options.tokenSecret ?? randomBytes(32).toString('base64url'),
+    ...seconds('ACCESS_TOKEN_TTL', options.accessTokenTtlSeconds),
+    ...seconds('REFRESH_TOKEN_TTL', options.refreshTokenTtlSeconds),
+    ...seconds('REFRESH_REUSE_GRACE', options.refreshReuseGraceSeconds),
+  });
   const config: AppConfig = {
     ...defaults,
     database: { kind: 'memory' },
     bcryptRounds: options.bcryptRounds ?? 4,
-    jwt: {
-      ...defaults.jwt,
-      accessTtlSeconds: options.accessTokenTtlSeconds ?? defaults.jwt.accessTtlSeconds,
-      refreshTtlSeconds: options.refreshTokenTtlSeconds ?? defaults.jwt.refreshTtlSeconds,
-    },
     loginLimits: {
       ...defaults.loginLimits,
       perAccount: options.loginAttempts?.perAccount ?? defaults.loginLimits.perAccount,

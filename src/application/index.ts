@@ -4,11 +4,11 @@
  */
 export * from '../domain/domain-error.js';
 export { ChatSession, DEFAULT_SESSION_TITLE } from '../domain/chat-session.entity.js';
-export { Login, type RotationOutcome } from '../domain/login.entity.js';
+export { Login, type NextRefresh, type Presentation, type RotationOutcome, type RotationPolicy } from '../domain/login.entity.js';
 export { Message, SENDERS, type Sender } from '../domain/message.entity.js';
 export { User } from '../domain/user.entity.js';
 
-export { createUseCases, type Ports, type UseCases } from './use-cases.js';
+export { createUseCases, type Ports, type UseCaseSettings, type UseCases } from './use-cases.js';
 
 export { Authenticate, type AuthenticateInput } from './auth/authenticate.use-case.js';
 export { CheckLogin } from './auth/check-login.use-case.js';
@@ -19,7 +19,7 @@ export { LogIn, type LogInInput, type LogInOutput } from './auth/log-in.use-case
 export { LogOutEverywhere, type LogOutEverywhereOutput } from './auth/log-out-everywhere.use-case.js';
 export { LogOut } from './auth/log-out.use-case.js';
 export type { Principal } from './auth/principal.js';
-export { RefreshLogin, type RefreshLoginInput } from './auth/refresh-login.use-case.js';
+export { RefreshLogin, type RefreshLoginInput, type RefreshLoginSettings } from './auth/refresh-login.use-case.js';
 export { RegisterUser, type RegisterUserInput, type RegisterUserOutput } from './auth/register-user.use-case.js';
 export type { TokenPair } from './auth/token-pair.js';
 export { UpdateProfile, type UpdateProfileInput } from './auth/update-profile.use-case.js';
@@ -45,6 +45,7 @@ export { LoginAttemptLimiter, type LoginAttempt } from './ports/login-attempt-li
 export { LoginRepository } from './ports/login-repository.port.js';
 export { MessageRepository, type KeysetPage, type MessageCursor } from './ports/message-repository.port.js';
 export { PasswordHasher } from './ports/password-hasher.port.js';
+export { SecretSealer } from './ports/secret-sealer.port.js';
 export { TokenIssuer, type IssuedToken, type TokenClaims, type TokenType } from './ports/token-issuer.port.js';
 export { TransactionRunner } from './ports/transaction-runner.port.js';
 export { UserRepository } from './ports/user-repository.port.js';

@@ -6,7 +6,7 @@ import { LogIn } from './auth/log-in.use-case.js';
 import { LogOutEverywhere } from './auth/log-out-everywhere.use-case.js';
 import { LogOut } from './auth/log-out.use-case.js';
 import { LoginOpener } from './auth/login-opener.service.js';
-import { RefreshLogin } from './auth/refresh-login.use-case.js';
+import { RefreshLogin, type RefreshLoginSettings } from './auth/refresh-login.use-case.js';
 import { RegisterUser } from './auth/register-user.use-case.js';
 import { UpdateProfile } from './auth/update-profile.use-case.js';
 import { ClearMessages } from './chat/clear-messages.use-case.js';
@@ -30,6 +30,7 @@ import type { LoginRepository } from './ports/login-repository.port.js';
 import type { MessageRepository } from './ports/message-repository.port.js';
 import type { CommonPasswordList } from './ports/common-password-list.port.js';
 import type { PasswordHasher } from './ports/password-hasher.port.js';
+import type { SecretSealer } from './ports/secret-sealer.port.js';
 import type { TokenIssuer } from './ports/token-issuer.port.js';
 import type { TransactionRunner } from './ports/transaction-runner.port.js';
 import type { UserRepository } from './ports/user-repository.port.js';
@@ -44,6 +45,7 @@ export interface Ports {
   readonly hasher: PasswordHasher;
   readonly commonPasswords: CommonPasswordList;
   readonly tokens: TokenIssuer;
+  readonly sealer: SecretSealer;
   readonly limiter: LoginAttemptLimiter;
   readonly clock: Clock;
   readonly ids: IdGenerator;
@@ -76,15 +78,20 @@ export interface UseCases {
   readonly clearMessages: ClearMessages;
 }
 
+/** The use cases' own settings: policy values the configuration decides, no adapter involved. */
+export interface UseCaseSettings {
+  readonly refresh: RefreshLoginSettings;
+}
+
 /** Wires each use case to the ports it needs. The only place that knows who needs what. */
-export const createUseCases = (p: Ports): UseCases => {
+export const createUseCases = (p: Ports, settings: UseCaseSettings): UseCases => {
   const loginOpener = new LoginOpener(p.logins, p.tokens, p.ids, p.clock);
   const listMessages = new ListMessages(p.messages);
   const scrollMessages = new ScrollMessages(p.messages);
   return {
     registerUser: new RegisterUser(p.users, p.hasher, p.commonPasswords, p.ids, p.clock, p.transactions, loginOpener),
     logIn: new LogIn(p.users, p.hasher, p.limiter, p.transactions, loginOpener),
-    refreshLogin: new RefreshLogin(p.logins, p.users, p.tokens, p.clock, p.events),
+    refreshLogin: new RefreshLogin(p.logins, p.users, p.tokens, p.sealer, p.clock, p.transactions, p.events, settings.refresh),
     logOut: new LogOut(p.logins, p.clock, p.events),
     logOutEverywhere: new LogOutEverywhere(p.logins, p.clock, p.events),
     authenticate: new Authenticate(p.tokens, p.logins, p.clock),

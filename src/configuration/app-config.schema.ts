@@ -3,12 +3,25 @@ import * as v from 'valibot';
 import { type AppConfig, LOG_LEVELS, NODE_ENVS } from './app-config.js';
 import { databaseConfigSchema } from './database-config.schema.js';
 import { type Environment, parseEnvironment } from './environment.js';
-import { duration, flag, integer, matching, oneOf, size, text } from './value-schemas.js';
+import { duration, flag, integer, matching, oneOf, shortDuration, size, text } from './value-schemas.js';
 
 const MIN_SECRET_BYTES = 32;
 // The hint names what really writes one: the first start or `npm run db:setup`, and only where no
 // .env exists yet (neither ever edits an existing file).
 const SECRET_RULE = `a random value of at least ${MIN_SECRET_BYTES} bytes (where no .env exists, npm run db:setup writes one)`;
+/** A secret of at least MIN_SECRET_BYTES, counted in UTF-8. */
+const secret = () =>
+  v.pipe(
+    v.string(SECRET_RULE),
+    v.check((value) => Buffer.byteLength(value, 'utf8') >= MIN_SECRET_BYTES, SECRET_RULE),
+  );
+/**
+ * The refresh grace window's bounds. Long enough for tabs that refresh together over a slow link;
+ * short, because inside it a copied refresh token is not told apart from a second tab. 0 turns it
+ * off (strict reuse detection).
+ */
+const MAX_REFRESH_REUSE_GRACE_SECONDS = 60;
+const DEFAULT_REFRESH_REUSE_GRACE = '10s';
 const CORS_RULE = 'a comma-separated list of origins, without "*" (which would let any site call the API with a user\'s token)';
 
 const DEFAULT_LOG_LEVEL: Readonly<Record<AppConfig['nodeEnv'], AppConfig['logLevel']>> = {
@@ -24,18 +37,15 @@ const serverVariables = v.object({
   LOG_LEVEL: v.optional(oneOf(LOG_LEVELS)),
   MIGRATE_ON_START: v.optional(flag(), 'true'),
   // Required: unset, it is the empty secret, refused as too short.
-  JWT_SECRET_KEY: v.optional(
-    v.pipe(
-      v.string(SECRET_RULE),
-      v.check((secret) => Buffer.byteLength(secret, 'utf8') >= MIN_SECRET_BYTES, SECRET_RULE),
-    ),
-    '',
-  ),
-  SECRET_KEY: v.optional(text()),
+  JWT_SECRET_KEY: v.optional(secret(), ''),
+  // The key the refresh grace window's pairs are sealed with: required in production (below),
+  // elsewhere JWT_SECRET_KEY stands in for it.
+  SECRET_KEY: v.optional(secret()),
   JWT_ISSUER: v.optional(text(), 'chat-backend'),
   JWT_AUDIENCE: v.optional(text(), 'chat-backend'),
   ACCESS_TOKEN_TTL: v.optional(duration(), '15m'),
   REFRESH_TOKEN_TTL: v.optional(duration(), '30d'),
+  REFRESH_REUSE_GRACE: v.optional(shortDuration(0, MAX_REFRESH_REUSE_GRACE_SECONDS), DEFAULT_REFRESH_REUSE_GRACE),
   BCRYPT_ROUNDS: v.optional(integer(4, 15), '12'),
   BODY_LIMIT: v.optional(size(), '1mb'),
   CORS_ORIGINS: v.optional(
@@ -63,6 +73,24 @@ const serverVariables = v.object({
 /** The server's variables and the database's, read from the same environment into one `AppConfig`. */
 const appConfigSchema = v.pipe(
   v.intersect([serverVariables, v.pipe(databaseConfigSchema, v.transform((database) => ({ database })))]),
+  // A production server must not seal with the signing key: a leak of either would then open both.
+  v.forward(
+    v.partialCheck(
+      [['NODE_ENV'], ['SECRET_KEY']],
+      (e) => e.NODE_ENV !== 'production' || e.SECRET_KEY !== undefined,
+      `set in production, to ${SECRET_RULE}`,
+    ),
+    ['SECRET_KEY'],
+  ),
+  // The pair handed out again inside the window must still carry a live access token.
+  v.forward(
+    v.partialCheck(
+      [['REFRESH_REUSE_GRACE'], ['ACCESS_TOKEN_TTL']],
+      (e) => e.REFRESH_REUSE_GRACE < e.ACCESS_TOKEN_TTL,
+      `shorter than ACCESS_TOKEN_TTL (unset, it is ${DEFAULT_REFRESH_REUSE_GRACE})`,
+    ),
+    ['REFRESH_REUSE_GRACE'],
+  ),
   v.transform(
     (e): AppConfig => ({
       nodeEnv: e.NODE_ENV,
@@ -78,6 +106,7 @@ const appConfigSchema = v.pipe(
         accessTtlSeconds: e.ACCESS_TOKEN_TTL,
         refreshTtlSeconds: e.REFRESH_TOKEN_TTL,
       },
+      refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE,
       secretKey: e.SECRET_KEY ?? e.JWT_SECRET_KEY,
       bcryptRounds: e.BCRYPT_ROUNDS,
       bodyLimitBytes: e.BODY_LIMIT,

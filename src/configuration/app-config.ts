@@ -18,6 +18,12 @@ export interface AppConfig {
     readonly accessTtlSeconds: number;
     readonly refreshTtlSeconds: number;
   };
+  /**
+   * How long after a rotation the refresh token it spent still gets that rotation's pair (tabs
+   * refreshing at once) instead of counting as reuse; 0 is strict.
+   */
+  readonly refreshReuseGraceSeconds: number;
+  /** What sealed data (the refresh grace window's pairs) is encrypted with; its own key in production. */
   readonly secretKey: string;
   readonly bcryptRounds: number;
   readonly bodyLimitBytes: number;

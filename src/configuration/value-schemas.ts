@@ -36,21 +36,28 @@ export const flag = () => {
   );
 };
 
+/** A duration's form and its reading, with its bounds in whole seconds. */
+const durationSchema = (requirement: string, minSeconds: number, maxSeconds: number) =>
+  v.pipe(
+    v.string(requirement),
+    v.regex(/^\d+[smhd]?$/, requirement),
+    v.transform((value) => ms((/^\d+$/.test(value) ? `${value}s` : value) as StringValue) / 1000),
+    v.safeInteger(requirement),
+    v.minValue(minSeconds, requirement),
+    v.maxValue(maxSeconds, requirement),
+  );
+
 /**
  * `900`, `45s`, `15m`, `12h`, `30d` → whole seconds, at least 1. A bare number is seconds (the
  * README's meaning; `ms` alone would read it as milliseconds). `ms` also reads weeks, years,
  * fractions, `500ms` and `2 hours`, none of which a setting here documents, hence the form first.
  */
-export const duration = () => {
-  const requirement = 'a duration like 900 (seconds), 45s, 15m, 12h or 30d, of at least 1 second';
-  return v.pipe(
-    v.string(requirement),
-    v.regex(/^\d+[smhd]?$/, requirement),
-    v.transform((value) => ms((/^\d+$/.test(value) ? `${value}s` : value) as StringValue) / 1000),
-    v.safeInteger(requirement),
-    v.minValue(1, requirement),
-  );
-};
+export const duration = () =>
+  durationSchema('a duration like 900 (seconds), 45s, 15m, 12h or 30d, of at least 1 second', 1, Number.MAX_SAFE_INTEGER);
+
+/** The same form, for a setting whose short range has its own bounds (0 included when it turns something off). */
+export const shortDuration = (minSeconds: number, maxSeconds: number) =>
+  durationSchema(`a duration like 10 (seconds), 10s or 1m, from ${minSeconds} to ${maxSeconds} seconds`, minSeconds, maxSeconds);
 
 /**
  * `2048`, `4096b`, `512kb`, `1mb` (any case) → bytes, at least 1kb. The form comes first: `bytes`

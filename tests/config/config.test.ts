@@ -20,6 +20,8 @@ import {
 
 /** 48 random-looking ASCII bytes: comfortably over the 32-byte minimum. */
 const SECRET = 'k'.repeat(48);
+/** The sealing key production requires apart from the signing key. */
+const SEALING_SECRET = 's'.repeat(48);
 const valid = (env: Environment = {}): Environment => ({ JWT_SECRET_KEY: SECRET, ...env });
 
 /** The `ConfigError` that `parseConfig(env)` throws (the test fails when it throws nothing). */
@@ -65,6 +67,10 @@ const REFUSED = [
   ['REALTIME_MAX_CONNECTIONS_PER_USER', { REALTIME_MAX_CONNECTIONS_PER_USER: '0' }],
   ['WS_PING_INTERVAL', { WS_PING_INTERVAL: '0' }],
   ['SSE_KEEPALIVE_INTERVAL', { SSE_KEEPALIVE_INTERVAL: '1w' }],
+  ['REFRESH_REUSE_GRACE', { REFRESH_REUSE_GRACE: 'soon' }],
+  ['REFRESH_REUSE_GRACE', { REFRESH_REUSE_GRACE: '61' }],
+  ['REFRESH_REUSE_GRACE', { REFRESH_REUSE_GRACE: '-1' }],
+  ['REFRESH_REUSE_GRACE', { REFRESH_REUSE_GRACE: '20', ACCESS_TOKEN_TTL: '20' }],
 ] as const;
 
 describe('parseConfig', () => {
@@ -80,6 +86,7 @@ describe('parseConfig', () => {
         database: { kind: 'sqlite', path: './data/chat.sqlite' },
         migrateOnStart: true,
         jwt: { secret: SECRET, issuer: 'chat-backend', audience: 'chat-backend', accessTtlSeconds: 900, refreshTtlSeconds: 30 * 86_400 },
+        refreshReuseGraceSeconds: 10,
         secretKey: SECRET,
         bcryptRounds: 12,
         bodyLimitBytes: 1024 * 1024,
@@ -99,13 +106,13 @@ describe('parseConfig', () => {
     });
 
     it('logs at info in production and not at all in tests, unless LOG_LEVEL says otherwise', () => {
-      expect(parseConfig(valid({ NODE_ENV: 'production' })).logLevel).toBe('info');
+      expect(parseConfig(valid({ NODE_ENV: 'production', SECRET_KEY: SEALING_SECRET })).logLevel).toBe('info');
       expect(parseConfig(valid({ NODE_ENV: 'test' })).logLevel).toBe('silent');
-      expect(parseConfig(valid({ NODE_ENV: 'production', LOG_LEVEL: 'warn' })).logLevel).toBe('warn');
+      expect(parseConfig(valid({ NODE_ENV: 'production', SECRET_KEY: SEALING_SECRET, LOG_LEVEL: 'warn' })).logLevel).toBe('warn');
     });
 
     it('keeps SECRET_KEY apart from JWT_SECRET_KEY when both are given', () => {
-      expect(parseConfig(valid({ SECRET_KEY: 'the-seed-secret' })).secretKey).toBe('the-seed-secret');
+      expect(parseConfig(valid({ SECRET_KEY: SEALING_SECRET })).secretKey).toBe(SEALING_SECRET);
     });
 
     it('reads the rest of the variables as given', () => {
@@ -279,8 +286,39 @@ describe('parseConfig', () => {
     });
 
     it('accepts a JWT_SECRET_KEY of exactly 32 bytes, counted in UTF-8', () => {
-      expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: 'x'.repeat(32) }).jwt.secret).toHaveLength(32);
-      expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: 'é'.repeat(16) }).jwt.secret).toHaveLength(16);
+      const production = { NODE_ENV: 'production', SECRET_KEY: SEALING_SECRET };
+      expect(parseConfig({ ...production, JWT_SECRET_KEY: 'x'.repeat(32) }).jwt.secret).toHaveLength(32);
+      expect(parseConfig({ ...production, JWT_SECRET_KEY: 'é'.repeat(16) }).jwt.secret).toHaveLength(16);
+    });
+
+    it.each([
+      ['empty-looking', { SECRET_KEY: ' x ' }],
+      ['31 bytes', { SECRET_KEY: 'x'.repeat(31) }],
+      ['15 two-byte characters (30 bytes)', { SECRET_KEY: 'é'.repeat(15) }],
+    ] as const)('SECRET_KEY %s, in production and out of it: one line naming it, its length only', (_case, env) => {
+      for (const NODE_ENV of ['production', 'development', 'test']) {
+        const { message } = configErrorOf({ NODE_ENV, JWT_SECRET_KEY: SECRET, ...env });
+
+        expect(message).toMatch(/^SECRET_KEY must be a random value of at least 32 bytes/);
+        expect(message).toMatch(/got \d+ bytes$/);
+      }
+    });
+
+    it('in production, SECRET_KEY is required: JWT_SECRET_KEY no longer stands in for it', () => {
+      expect(configErrorOf({ NODE_ENV: 'production', JWT_SECRET_KEY: SECRET }).message).toBe(
+        'SECRET_KEY must be set in production, to a random value of at least 32 bytes (where no .env exists, npm run db:setup writes one), got nothing',
+      );
+      expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: SECRET, SECRET_KEY: 'é'.repeat(16) }).secretKey).toBe('é'.repeat(16));
+    });
+
+    it('outside production, a missing SECRET_KEY falls back to JWT_SECRET_KEY', () => {
+      for (const NODE_ENV of ['development', 'test']) {
+        expect(parseConfig({ NODE_ENV, JWT_SECRET_KEY: SECRET }).secretKey).toBe(SECRET);
+      }
+    });
+
+    it('names JWT_SECRET_KEY first when production has neither secret', () => {
+      expect(configErrorOf({ NODE_ENV: 'production' }).message).toMatch(/^JWT_SECRET_KEY must be/);
     });
 
     it('names the setup command that really exists when the secret is missing', () => {
@@ -305,6 +343,41 @@ describe('parseConfig', () => {
       expect(parseConfig(valid({ ACCESS_TOKEN_TTL: value })).jwt.accessTtlSeconds).toBe(seconds);
       expect(parseConfig(valid({ REFRESH_TOKEN_TTL: value })).jwt.refreshTtlSeconds).toBe(seconds);
       expect(parseConfig(valid({ LOGIN_FAILURE_WINDOW: value })).loginLimits.windowSeconds).toBe(seconds);
+    });
+  });
+
+  describe('the refresh grace window', () => {
+    it.each([
+      ['0', 0],
+      ['0s', 0],
+      ['10', 10],
+      ['2s', 2],
+      ['1m', 60],
+      ['60', 60],
+    ])('REFRESH_REUSE_GRACE=%s is %i seconds (0 turns the window off)', (value, seconds) => {
+      expect(parseConfig(valid({ REFRESH_REUSE_GRACE: value })).refreshReuseGraceSeconds).toBe(seconds);
+    });
+
+    it('refuses more than a minute and what ms reads but the README does not document', () => {
+      for (const value of ['61', '2m', '1h', '1.5s', '500ms', '10 s', '-1s']) {
+        expect(configErrorOf(valid({ REFRESH_REUSE_GRACE: value })).message, value).toBe(
+          `REFRESH_REUSE_GRACE must be a duration like 10 (seconds), 10s or 1m, from 0 to 60 seconds, got ${JSON.stringify(value)}`,
+        );
+      }
+    });
+
+    it('refuses an access token that lives no longer than the default window, naming the window', () => {
+      expect(configErrorOf(valid({ ACCESS_TOKEN_TTL: '10' })).message).toBe(
+        'REFRESH_REUSE_GRACE must be shorter than ACCESS_TOKEN_TTL (unset, it is 10s), got nothing',
+      );
+      expect(parseConfig(valid({ ACCESS_TOKEN_TTL: '10', REFRESH_REUSE_GRACE: '0' })).jwt.accessTtlSeconds).toBe(10);
+    });
+
+    it('refuses a window as long as the access token lives: the pair handed out again must still work', () => {
+      expect(configErrorOf(valid({ REFRESH_REUSE_GRACE: '30', ACCESS_TOKEN_TTL: '30s' })).message).toBe(
+        'REFRESH_REUSE_GRACE must be shorter than ACCESS_TOKEN_TTL (unset, it is 10s), got "30"',
+      );
+      expect(parseConfig(valid({ REFRESH_REUSE_GRACE: '29', ACCESS_TOKEN_TTL: '30s' })).refreshReuseGraceSeconds).toBe(29);
     });
   });
 
@@ -335,7 +408,8 @@ describe('parseConfig', () => {
     };
 
     it.each(Object.entries(durations))('%s: a bare number is seconds, and 1s, 1m, 1h, 1d agree with it', (variable, read) => {
-      const seconds = (value: string) => read(parseConfig(valid({ [variable]: value })));
+      // With no grace window, which an access token of 1 second could not outlive.
+      const seconds = (value: string) => read(parseConfig(valid({ [variable]: value, REFRESH_REUSE_GRACE: '0' })));
 
       expect(seconds('1')).toBe(1);
       expect(seconds('90')).toBe(90);
@@ -491,18 +565,20 @@ describe('files', () => {
       expect(() => statSync(join(dir, '.env'))).toThrow();
     });
 
-    it('in production with a secret writes nothing either', () => {
-      const { config, wroteEnvFile } = loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: SECRET }, dir);
+    it('in production with the secrets writes nothing either', () => {
+      const { config, wroteEnvFile } = loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: SECRET, SECRET_KEY: SEALING_SECRET }, dir);
 
       expect(wroteEnvFile).toBeNull();
       expect(config.nodeEnv).toBe('production');
       expect(() => statSync(join(dir, '.env'))).toThrow();
     });
 
-    it('in production reads an existing .env for the secret', () => {
-      writeFileSync(join(dir, '.env'), `JWT_SECRET_KEY=${'p'.repeat(32)}\n`);
+    it('in production reads an existing .env for the secrets', () => {
+      writeFileSync(join(dir, '.env'), `JWT_SECRET_KEY=${'p'.repeat(32)}\nSECRET_KEY=${'q'.repeat(32)}\n`);
 
-      expect(loadConfig({ NODE_ENV: 'production' }, dir).config.jwt.secret).toBe('p'.repeat(32));
+      const { config } = loadConfig({ NODE_ENV: 'production' }, dir);
+      expect(config.jwt.secret).toBe('p'.repeat(32));
+      expect(config.secretKey).toBe('q'.repeat(32));
     });
 
     it('a bad value in .env is named like one in the environment', () => {

@@ -60,6 +60,7 @@ describe("the README's configuration table", () => {
   it.each([
     'ACCESS_TOKEN_TTL',
     'REFRESH_TOKEN_TTL',
+    'REFRESH_REUSE_GRACE',
     'LOGIN_FAILURE_WINDOW',
     'EVENT_HISTORY_TTL',
     'WS_PING_INTERVAL',

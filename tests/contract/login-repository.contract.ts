@@ -1,20 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Login } from '../../src/domain/login.entity.js';
-import { aLogin, at, DAY, HOUR, loginState, MINUTE } from '../support/builders.js';
+import { aLogin, at, DAY, HOUR, loginState, MINUTE, nextToken, SECOND, STRICT_30_DAYS } from '../support/builders.js';
 import { EMOJI_TEXT, must, useRepositoryStorage } from './repository-contract-support.js';
 import type { RepositoryTarget } from './repository-target.js';
 
 /**
  * What every LoginRepository must do, observed only through the port: a login comes back as it was
  * stored, a revocation or a rotation is stored for exactly one of the callers racing for it (a
- * refresh token's single use rests on that), a login has a live owner exactly while Login.isLive
- * says so, and revoking all of a user's logins names the ones it ended. It runs unchanged against
- * memory, SQLite and MySQL, so it assumes nothing about timing.
+ * refresh token's single use rests on that), a login read for update is held until its transaction
+ * ends (the refresh grace window rests on that), a revocation takes the sealed pair with it, a
+ * login has a live owner exactly while Login.isLive says so, and revoking all of a user's logins
+ * names the ones it ended. It runs unchanged against memory, SQLite and MySQL.
  */
 export function describeLoginRepositoryContract(target: RepositoryTarget): void {
   describe(`LoginRepository contract: ${target.name}`, () => {
-    const { users, logins, givenUser, givenLogin } = useRepositoryStorage(target);
+    const { users, logins, transactions, givenUser, givenLogin } = useRepositoryStorage(target);
+
+    /** A sealed pair as large as a real one (two JWTs, sealed and base64url-encoded) and then some. */
+    const SEALED = `v1.${'Ab-_9z'.repeat(400)}`;
+    const GRACE_30_DAYS = { lifetimeMs: 30 * DAY, graceMs: 10 * SECOND };
 
     it('when a login is added, it is found by id with every field as it was stored', async () => {
       const owner = await givenUser();
@@ -26,12 +31,18 @@ export function describeLoginRepositoryContract(target: RepositoryTarget): void 
         address: '2001:db8::1',
       });
       const bare = await givenLogin(owner, { userAgent: null, address: null });
+      const inGrace = await givenLogin(owner, {
+        previousRefreshTokenHash: 'spent-hash',
+        sealedPair: SEALED,
+        sealedPairExpiresAt: at(HOUR + 10 * SECOND + 7),
+      });
 
       const found = await logins.findById(login.id);
 
       expect(found).toBeInstanceOf(Login);
       expect(loginState(must(found))).toEqual(loginState(login));
       expect(loginState(must(await logins.findById(bare.id)))).toEqual(loginState(bare));
+      expect(loginState(must(await logins.findById(inGrace.id)))).toEqual(loginState(inGrace));
     });
 
     it('when the id is unknown, no login is found', async () => {
@@ -64,6 +75,21 @@ export function describeLoginRepositoryContract(target: RepositoryTarget): void 
       const revokedAt = must(await logins.findById(stored.id)).revokedAt?.getTime();
       expect([at(HOUR).getTime(), at(DAY).getTime()]).toContain(revokedAt);
       expect(await logins.saveRevocation(second)).toBe(false);
+    });
+
+    it('when a login inside its grace window is revoked, the sealed pair is removed with it', async () => {
+      const stored = await givenLogin(await givenUser(), { refreshTokenHash: 'first' });
+      const login = must(await logins.findById(stored.id));
+      login.rotate('first', nextToken('second', SEALED), at(DAY), GRACE_30_DAYS);
+      expect(await logins.saveRotation(login, 'first')).toBe(true);
+
+      const revoking = must(await logins.findById(stored.id));
+      revoking.revoke(at(DAY + SECOND));
+      expect(await logins.saveRevocation(revoking)).toBe(true);
+
+      const found = must(await logins.findById(stored.id));
+      expect(found).toMatchObject({ revokedAt: at(DAY + SECOND), sealedPair: null, sealedPairExpiresAt: null });
+      expect(found.sealedPairAt(at(DAY + SECOND))).toBeNull();
     });
 
     it('when a login that was never revoked is saved as a revocation, nothing is stored', async () => {
@@ -162,7 +188,7 @@ export function describeLoginRepositoryContract(target: RepositoryTarget): void 
         const stored = await givenLogin(await givenUser(), { refreshTokenHash: 'first' });
         const login = must(await logins.findById(stored.id));
 
-        expect(login.rotate('first', 'second', at(DAY), 30 * DAY)).toBe('rotated');
+        expect(login.rotate('first', nextToken('second'), at(DAY), STRICT_30_DAYS)).toBe('rotated');
         expect(await logins.saveRotation(login, 'first')).toBe(true);
 
         const found = must(await logins.findById(stored.id));
@@ -172,13 +198,50 @@ export function describeLoginRepositoryContract(target: RepositoryTarget): void 
         expect(found.revokedAt).toBeNull();
       });
 
+      it('when a rotation keeps a sealed pair, the spent token, the pair and the end of its window are stored', async () => {
+        const stored = await givenLogin(await givenUser(), { refreshTokenHash: 'first' });
+        const login = must(await logins.findById(stored.id));
+
+        expect(login.rotate('first', nextToken('second', SEALED), at(DAY), GRACE_30_DAYS)).toBe('rotated');
+        expect(await logins.saveRotation(login, 'first')).toBe(true);
+
+        const found = must(await logins.findById(stored.id));
+        expect(loginState(found)).toEqual(loginState(login));
+        expect(found).toMatchObject({
+          refreshTokenHash: 'second',
+          previousRefreshTokenHash: 'first',
+          sealedPair: SEALED,
+          sealedPairExpiresAt: at(DAY + 10 * SECOND),
+        });
+        expect(found.recognize('first', at(DAY + 10 * SECOND - 1))).toBe('replay');
+        expect(found.recognize('first', at(DAY + 10 * SECOND))).toBe('reused');
+      });
+
+      it('when the next rotation keeps no pair, the earlier sealed pair is gone from the store', async () => {
+        const stored = await givenLogin(await givenUser(), { refreshTokenHash: 'first' });
+        const login = must(await logins.findById(stored.id));
+        login.rotate('first', nextToken('second', SEALED), at(DAY), GRACE_30_DAYS);
+        expect(await logins.saveRotation(login, 'first')).toBe(true);
+
+        const again = must(await logins.findById(stored.id));
+        again.rotate('second', nextToken('third'), at(2 * DAY), STRICT_30_DAYS);
+        expect(await logins.saveRotation(again, 'second')).toBe(true);
+
+        expect(must(await logins.findById(stored.id))).toMatchObject({
+          refreshTokenHash: 'third',
+          previousRefreshTokenHash: 'second',
+          sealedPair: null,
+          sealedPairExpiresAt: null,
+        });
+      });
+
       it('when a second rotation spends the same token, it loses and the first one stays stored', async () => {
         const stored = await givenLogin(await givenUser(), { refreshTokenHash: 'first' });
         const mine = must(await logins.findById(stored.id));
         const theirs = must(await logins.findById(stored.id));
 
-        mine.rotate('first', 'mine', at(DAY), 30 * DAY);
-        theirs.rotate('first', 'theirs', at(DAY + 1), 30 * DAY);
+        mine.rotate('first', nextToken('mine'), at(DAY), STRICT_30_DAYS);
+        theirs.rotate('first', nextToken('theirs'), at(DAY + 1), STRICT_30_DAYS);
 
         expect(await logins.saveRotation(mine, 'first')).toBe(true);
         expect(await logins.saveRotation(theirs, 'first')).toBe(false);
@@ -189,8 +252,8 @@ export function describeLoginRepositoryContract(target: RepositoryTarget): void 
         const stored = await givenLogin(await givenUser(), { refreshTokenHash: 'first' });
         const racers = await Promise.all([logins.findById(stored.id), logins.findById(stored.id)]);
         const [left, right] = racers.map(must);
-        must(left).rotate('first', 'left', at(DAY), 30 * DAY);
-        must(right).rotate('first', 'right', at(DAY), 30 * DAY);
+        must(left).rotate('first', nextToken('left'), at(DAY), STRICT_30_DAYS);
+        must(right).rotate('first', nextToken('right'), at(DAY), STRICT_30_DAYS);
 
         const results = await Promise.all([logins.saveRotation(must(left), 'first'), logins.saveRotation(must(right), 'first')]);
 
@@ -206,7 +269,7 @@ export function describeLoginRepositoryContract(target: RepositoryTarget): void 
         revoking.revoke(at(HOUR));
         await logins.saveRevocation(revoking);
 
-        stale.rotate('first', 'second', at(DAY), 30 * DAY);
+        stale.rotate('first', nextToken('second'), at(DAY), STRICT_30_DAYS);
 
         expect(await logins.saveRotation(stale, 'first')).toBe(false);
         const found = must(await logins.findById(stored.id));
@@ -217,10 +280,82 @@ export function describeLoginRepositoryContract(target: RepositoryTarget): void 
       it('when the login does not exist, the rotation loses', async () => {
         const owner = await givenUser();
         const ghost = aLogin({ userId: owner.id, refreshTokenHash: 'first' });
-        ghost.rotate('first', 'second', at(DAY), 30 * DAY);
+        ghost.rotate('first', nextToken('second'), at(DAY), STRICT_30_DAYS);
 
         expect(await logins.saveRotation(ghost, 'first')).toBe(false);
         expect(await logins.findById(ghost.id)).toBeNull();
+      });
+    });
+
+    describe('reading a login for update', () => {
+      it('when read inside a transaction, the login comes back as stored; an unknown id gives none', async () => {
+        const stored = await givenLogin(await givenUser(), {
+          previousRefreshTokenHash: 'spent-hash',
+          sealedPair: SEALED,
+          sealedPairExpiresAt: at(HOUR),
+        });
+
+        const [found, unknown] = await transactions.run(async () => [
+          await logins.findByIdForUpdate(stored.id),
+          await logins.findByIdForUpdate(randomUUID()),
+        ]);
+
+        expect(found).toBeInstanceOf(Login);
+        expect(loginState(must(found))).toEqual(loginState(stored));
+        expect(unknown).toBeNull();
+      });
+
+      it('when asked outside a transaction, it is refused: there would be nothing to hold the login until', async () => {
+        const stored = await givenLogin(await givenUser());
+
+        await expect(logins.findByIdForUpdate(stored.id)).rejects.toThrow(/transaction/);
+      });
+
+      it('when two transactions read one login for update, the second waits for the first to commit and reads what it wrote', async () => {
+        const stored = await givenLogin(await givenUser(), { refreshTokenHash: 'first' });
+        let firstHasRead: () => void = () => undefined;
+        const firstRead = new Promise<void>((resolve) => {
+          firstHasRead = resolve;
+        });
+        /** What each transaction found, and whether it rotated the token it found. */
+        const rotateIfFirst = async (next: string): Promise<{ saw: string; rotated: boolean }> => {
+          const login = must(await logins.findByIdForUpdate(stored.id));
+          const saw = login.refreshTokenHash;
+          if (saw !== 'first') return { saw, rotated: false };
+          login.rotate('first', nextToken(next), at(DAY), STRICT_30_DAYS);
+          return { saw, rotated: await logins.saveRotation(login, 'first') };
+        };
+
+        const first = transactions.run(async () => {
+          const login = must(await logins.findByIdForUpdate(stored.id));
+          firstHasRead();
+          // Gives the second transaction time to send its read while this one still holds the
+          // login: without the hold it would read 'first' too. (No timing is asserted.)
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          login.rotate('first', nextToken('by-first'), at(DAY), STRICT_30_DAYS);
+          return { saw: 'first', rotated: await logins.saveRotation(login, 'first') };
+        });
+        const second = firstRead.then(() => transactions.run(() => rotateIfFirst('by-second')));
+
+        expect(await first).toEqual({ saw: 'first', rotated: true });
+        expect(await second).toEqual({ saw: 'by-first', rotated: false });
+        expect(must(await logins.findById(stored.id)).refreshTokenHash).toBe('by-first');
+      });
+
+      it('when the holding transaction fails, the login is let go unchanged and the next reader sees it as it was', async () => {
+        const stored = await givenLogin(await givenUser(), { refreshTokenHash: 'first' });
+
+        await expect(
+          transactions.run(async () => {
+            const login = must(await logins.findByIdForUpdate(stored.id));
+            login.rotate('first', nextToken('undone'), at(DAY), STRICT_30_DAYS);
+            expect(await logins.saveRotation(login, 'first')).toBe(true);
+            throw new Error('rotation abandoned');
+          }),
+        ).rejects.toThrow('rotation abandoned');
+
+        const next = await transactions.run(() => logins.findByIdForUpdate(stored.id));
+        expect(loginState(must(next))).toEqual(loginState(stored));
       });
     });
 
@@ -247,6 +382,19 @@ export function describeLoginRepositoryContract(target: RepositoryTarget): void 
         expect(must(await logins.findById(expired.id)).revokedAt).toBeNull();
         expect(must(await logins.findById(expiringNow.id)).revokedAt).toBeNull();
         expect(must(await logins.findById(someoneElses.id)).revokedAt).toBeNull();
+      });
+
+      it('when a login revoked this way was inside its grace window, its sealed pair is removed', async () => {
+        const owner = await givenUser();
+        const inGrace = await givenLogin(owner, {
+          previousRefreshTokenHash: 'spent-hash',
+          sealedPair: SEALED,
+          sealedPairExpiresAt: at(DAY + 10 * SECOND),
+        });
+
+        expect(await logins.revokeAllOfUser(owner.id, at(DAY))).toEqual([inGrace.id]);
+
+        expect(must(await logins.findById(inGrace.id))).toMatchObject({ revokedAt: at(DAY), sealedPair: null, sealedPairExpiresAt: null });
       });
 
       it('when no login is excepted, the current one is revoked too', async () => {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Login } from '../../src/domain/login.entity.js';
-import { at, DAY, MINUTE } from '../support/builders.js';
+import { at, DAY, MINUTE, nextToken as next, SECOND } from '../support/builders.js';
 
 const LIFETIME = 30 * DAY;
+const STRICT = { lifetimeMs: LIFETIME, graceMs: 0 };
+const GRACE = 10 * SECOND;
+const WITH_GRACE = { lifetimeMs: LIFETIME, graceMs: GRACE };
 
 const opened = (): Login =>
   Login.open({ id: 'l-1', userId: 'u-1', refreshTokenHash: 'hash-1', now: at(0), lifetimeMs: LIFETIME });
@@ -14,6 +17,9 @@ describe('Login', () => {
         id: 'l-1',
         userId: 'u-1',
         refreshTokenHash: 'hash-1',
+        previousRefreshTokenHash: null,
+        sealedPair: null,
+        sealedPairExpiresAt: null,
         createdAt: at(0),
         lastUsedAt: at(0),
         expiresAt: at(LIFETIME),
@@ -62,7 +68,7 @@ describe('Login', () => {
     it('answers "rotated" for the current token, expects the next one and extends the login', () => {
       const login = opened();
 
-      const outcome = login.rotate('hash-1', 'hash-2', at(10 * DAY), LIFETIME);
+      const outcome = login.rotate('hash-1', next('hash-2'), at(10 * DAY), STRICT);
 
       expect(outcome).toBe('rotated');
       expect(login).toMatchObject({
@@ -76,9 +82,9 @@ describe('Login', () => {
 
     it('answers "reused" for a spent token and revokes the login', () => {
       const login = opened();
-      login.rotate('hash-1', 'hash-2', at(MINUTE), LIFETIME);
+      login.rotate('hash-1', next('hash-2'), at(MINUTE), STRICT);
 
-      const outcome = login.rotate('hash-1', 'hash-3', at(2 * MINUTE), LIFETIME);
+      const outcome = login.rotate('hash-1', next('hash-3'), at(2 * MINUTE), STRICT);
 
       expect(outcome).toBe('reused');
       expect(login).toMatchObject({ refreshTokenHash: 'hash-2', revokedAt: at(2 * MINUTE) });
@@ -88,7 +94,7 @@ describe('Login', () => {
     it('answers "reused" for a token it never issued', () => {
       const login = opened();
 
-      expect(login.rotate('forged', 'hash-2', at(MINUTE), LIFETIME)).toBe('reused');
+      expect(login.rotate('forged', next('hash-2'), at(MINUTE), STRICT)).toBe('reused');
       expect(login.revokedAt).toEqual(at(MINUTE));
     });
 
@@ -96,7 +102,7 @@ describe('Login', () => {
       const login = opened();
       login.revoke(at(MINUTE));
 
-      const outcome = login.rotate('hash-1', 'hash-2', at(2 * MINUTE), LIFETIME);
+      const outcome = login.rotate('hash-1', next('hash-2'), at(2 * MINUTE), STRICT);
 
       expect(outcome).toBe('ended');
       expect(login).toMatchObject({ refreshTokenHash: 'hash-1', revokedAt: at(MINUTE), lastUsedAt: at(0) });
@@ -105,7 +111,7 @@ describe('Login', () => {
     it('answers "ended" for an expired login, even with the current token, and does not revive it', () => {
       const login = opened();
 
-      const outcome = login.rotate('hash-1', 'hash-2', at(LIFETIME), LIFETIME);
+      const outcome = login.rotate('hash-1', next('hash-2'), at(LIFETIME), STRICT);
 
       expect(outcome).toBe('ended');
       expect(login).toMatchObject({ refreshTokenHash: 'hash-1', expiresAt: at(LIFETIME), revokedAt: null });
@@ -113,10 +119,92 @@ describe('Login', () => {
 
     it('answers "ended", not "reused", for a spent token of an expired login', () => {
       const login = opened();
-      login.rotate('hash-1', 'hash-2', at(MINUTE), LIFETIME);
+      login.rotate('hash-1', next('hash-2'), at(MINUTE), STRICT);
 
-      expect(login.rotate('hash-1', 'hash-3', at(MINUTE + LIFETIME), LIFETIME)).toBe('ended');
+      expect(login.rotate('hash-1', next('hash-3'), at(MINUTE + LIFETIME), STRICT)).toBe('ended');
       expect(login.revokedAt).toBeNull();
+    });
+  });
+
+  describe('the grace window', () => {
+    /** A login whose token hash-1 was spent at `at(MINUTE)` for hash-2, its pair sealed as `sealed-2`. */
+    const rotatedWithGrace = (): Login => {
+      const login = opened();
+      expect(login.rotate('hash-1', next('hash-2', 'sealed-2'), at(MINUTE), WITH_GRACE)).toBe('rotated');
+      return login;
+    };
+
+    it('keeps the spent token, the sealed pair and the instant the window closes', () => {
+      expect(rotatedWithGrace()).toMatchObject({
+        refreshTokenHash: 'hash-2',
+        previousRefreshTokenHash: 'hash-1',
+        sealedPair: 'sealed-2',
+        sealedPairExpiresAt: at(MINUTE + GRACE),
+      });
+    });
+
+    it('recognizes the spent token as a replay up to the millisecond before the window closes, and changes nothing', () => {
+      const login = rotatedWithGrace();
+      const before = { ...login };
+
+      expect(login.recognize('hash-1', at(MINUTE))).toBe('replay');
+      expect(login.recognize('hash-1', at(MINUTE + GRACE - 1))).toBe('replay');
+      expect(login.rotate('hash-1', next('hash-3', 'sealed-3'), at(MINUTE + GRACE - 1), WITH_GRACE)).toBe('replay');
+      expect(login.sealedPairAt(at(MINUTE + GRACE - 1))).toBe('sealed-2');
+      expect({ ...login }).toEqual(before);
+    });
+
+    it('recognizes the spent token as reuse from the instant the window closes, and no longer hands out the pair', () => {
+      const login = rotatedWithGrace();
+
+      expect(login.recognize('hash-1', at(MINUTE + GRACE))).toBe('reused');
+      expect(login.sealedPairAt(at(MINUTE + GRACE))).toBeNull();
+      expect(login.rotate('hash-1', next('hash-3'), at(MINUTE + GRACE), WITH_GRACE)).toBe('reused');
+      expect(login.revokedAt).toEqual(at(MINUTE + GRACE));
+    });
+
+    it('recognizes the new token as current inside the window, and only the token spent last as a replay', () => {
+      const login = rotatedWithGrace();
+      expect(login.recognize('hash-2', at(MINUTE + 1))).toBe('current');
+
+      expect(login.rotate('hash-2', next('hash-3', 'sealed-3'), at(MINUTE + 2), WITH_GRACE)).toBe('rotated');
+
+      expect(login.recognize('hash-2', at(MINUTE + 3))).toBe('replay');
+      expect(login.sealedPairAt(at(MINUTE + 3))).toBe('sealed-3');
+      expect(login.recognize('hash-1', at(MINUTE + 3))).toBe('reused');
+    });
+
+    it('keeps no pair and opens no window when the policy is strict, so the spent token is reuse at once', () => {
+      const login = opened();
+      login.rotate('hash-1', next('hash-2', 'sealed-2'), at(MINUTE), STRICT);
+
+      expect(login).toMatchObject({ previousRefreshTokenHash: 'hash-1', sealedPair: null, sealedPairExpiresAt: null });
+      expect(login.recognize('hash-1', at(MINUTE))).toBe('reused');
+    });
+
+    it('keeps no window when the rotation brings no pair', () => {
+      const login = opened();
+      login.rotate('hash-1', next('hash-2'), at(MINUTE), WITH_GRACE);
+
+      expect(login).toMatchObject({ sealedPair: null, sealedPairExpiresAt: null });
+      expect(login.recognize('hash-1', at(MINUTE))).toBe('reused');
+    });
+
+    it('ends with the login: a revoked login forgets the pair and answers "ended" inside the window', () => {
+      const login = rotatedWithGrace();
+
+      login.revoke(at(MINUTE + 1));
+
+      expect(login).toMatchObject({ sealedPair: null, sealedPairExpiresAt: null });
+      expect(login.recognize('hash-1', at(MINUTE + 2))).toBe('ended');
+      expect(login.sealedPairAt(at(MINUTE + 2))).toBeNull();
+    });
+
+    it('hands out nothing once the login has expired, even inside the window', () => {
+      const login = Login.restore({ ...rotatedWithGrace(), expiresAt: at(MINUTE + 1) });
+
+      expect(login.recognize('hash-1', at(MINUTE + 1))).toBe('ended');
+      expect(login.sealedPairAt(at(MINUTE + 1))).toBeNull();
     });
   });
 

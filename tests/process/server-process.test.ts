@@ -405,6 +405,18 @@ describe('the built server on a bad configuration: startup fails fast and clearl
     expect(existsSync(join(cwd, '.env'))).toBe(false);
   });
 
+  it('production with JWT_SECRET_KEY but no SECRET_KEY: one line naming SECRET_KEY, no .env written', async () => {
+    const cwd = tempDir();
+    const result = await runToExit(baseEnv({ NODE_ENV: 'production' }), cwd);
+
+    expect(result.code).not.toBe(0);
+    expect(result.code).not.toBeNull();
+    expect(result.stderrLines).toHaveLength(1);
+    expect(result.stderrLines[0]).toContain('SECRET_KEY must be set in production');
+    expect(existsSync(join(cwd, '.env'))).toBe(false);
+    expect(result.logs).toEqual([]);
+  });
+
   it('an unreachable database: one line naming it, within a few seconds', async () => {
     const result = await runToExit(baseEnv({ MYSQL_HOST: '127.0.0.1', MYSQL_PORT: '1' }));
 

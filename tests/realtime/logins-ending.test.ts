@@ -18,7 +18,9 @@ describe('connections of a login that ends (memory)', () => {
   const opened: Array<TestSocket | TestEventStream> = [];
 
   beforeAll(async () => {
-    realtime = await startRealtimeServer();
+    // Strict refresh (no grace window), so that a spent refresh token is reuse at once; inside a
+    // window it would get its pair again (tests/http/refresh-grace-window.test.ts).
+    realtime = await startRealtimeServer({ env: { REFRESH_REUSE_GRACE: '0' } });
   });
   afterAll(async () => {
     for (const connection of opened) connection.close();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ChatSession, type ChatSessionState } from '../../src/domain/chat-session.entity.js';
-import { Login, type LoginState } from '../../src/domain/login.entity.js';
+import { Login, type LoginState, type NextRefresh, type RotationPolicy } from '../../src/domain/login.entity.js';
 import { Message, type MessageState } from '../../src/domain/message.entity.js';
 import { User, type UserState } from '../../src/domain/user.entity.js';
 
@@ -61,6 +61,9 @@ export const aLogin = (overrides: Partial<LoginState> & { userId: string }): Log
   return Login.restore({
     id: randomUUID(),
     refreshTokenHash: `refresh-hash-${n}`,
+    previousRefreshTokenHash: null,
+    sealedPair: null,
+    sealedPairExpiresAt: null,
     createdAt: at(0),
     lastUsedAt: at(0),
     expiresAt: at(30 * DAY),
@@ -70,6 +73,12 @@ export const aLogin = (overrides: Partial<LoginState> & { userId: string }): Log
     ...overrides,
   });
 };
+
+/** A rotation's next token; with no sealed pair unless the test is about the grace window. */
+export const nextToken = (tokenHash: string, sealedPair: string | null = null): NextRefresh => ({ tokenHash, sealedPair });
+
+/** Rotations that extend a login by 30 days and keep no grace window. */
+export const STRICT_30_DAYS: RotationPolicy = Object.freeze({ lifetimeMs: 30 * DAY, graceMs: 0 });
 
 /** The stored fields of an entity, for comparing what went in with what came out. */
 export const userState = (user: User): UserState => ({
@@ -108,6 +117,9 @@ export const loginState = (login: Login): LoginState => ({
   id: login.id,
   userId: login.userId,
   refreshTokenHash: login.refreshTokenHash,
+  previousRefreshTokenHash: login.previousRefreshTokenHash,
+  sealedPair: login.sealedPair,
+  sealedPairExpiresAt: login.sealedPairExpiresAt,
   createdAt: login.createdAt,
   lastUsedAt: login.lastUsedAt,
   expiresAt: login.expiresAt,

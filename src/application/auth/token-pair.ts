@@ -5,11 +5,11 @@ export interface TokenPair {
   readonly accessToken: string;
   readonly refreshToken: string;
   readonly tokenType: 'Bearer';
-  /** Seconds the access token lives. */
+  /** Seconds the access token has left to live (all of its lifetime, unless the pair is handed out again). */
   readonly expiresIn: number;
 }
 
-export const tokenPair = (access: IssuedToken, refresh: IssuedToken): TokenPair => ({
+export const tokenPair = (access: IssuedToken, refresh: Pick<IssuedToken, 'token'>): TokenPair => ({
   accessToken: access.token,
   refreshToken: refresh.token,
   tokenType: 'Bearer',

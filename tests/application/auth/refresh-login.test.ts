@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UnauthenticatedError } from '../../../src/domain/domain-error.js';
+import { Login } from '../../../src/domain/login.entity.js';
+import { must } from '../../contract/repository-contract-support.js';
 import { DAY, SECOND } from '../../support/builders.js';
 import {
+  authenticateWith,
   INVALID_TOKEN,
   TOKEN_REUSED,
   disableUser,
@@ -11,6 +14,9 @@ import {
   registerAlice,
   validationFailure,
 } from '../../support/auth-fixtures.js';
+
+/** The server's default window (`REFRESH_REUSE_GRACE`, 10 s), which the harness keeps. */
+const GRACE_MS = 10 * SECOND;
 
 describe('RefreshLogin', () => {
   describe('when the refresh token is the current one', () => {
@@ -64,11 +70,12 @@ describe('RefreshLogin', () => {
     });
   });
 
-  describe('when a spent refresh token is presented', () => {
+  describe('when a spent refresh token is presented after the grace window', () => {
     it('refuses it with "token_reused"', async () => {
       const backend = newBackend();
       const alice = await registerAlice(backend);
       await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+      backend.clock.advance(GRACE_MS);
 
       const replay = backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
 
@@ -80,6 +87,7 @@ describe('RefreshLogin', () => {
       const backend = newBackend();
       const alice = await registerAlice(backend);
       const rotated = await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+      backend.clock.advance(GRACE_MS);
 
       await expect(backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })).rejects.toMatchObject(
         TOKEN_REUSED,
@@ -97,6 +105,7 @@ describe('RefreshLogin', () => {
       const backend = newBackend();
       const alice = await registerAlice(backend);
       await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+      backend.clock.advance(GRACE_MS);
 
       await expect(backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })).rejects.toMatchObject(
         TOKEN_REUSED,
@@ -115,6 +124,7 @@ describe('RefreshLogin', () => {
       const alice = await registerAlice(backend);
       const laptop = await logInAgain(backend, alice);
       await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+      backend.clock.advance(GRACE_MS);
 
       await expect(backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })).rejects.toMatchObject(
         TOKEN_REUSED,
@@ -125,49 +135,193 @@ describe('RefreshLogin', () => {
         tokenType: 'Bearer',
       });
     });
-  });
 
-  describe('when ten refreshes race with one token', () => {
-    it('lets exactly one of them succeed', async () => {
+    it('counts a token spent two rotations ago as reuse at once: only the token spent last has a window', async () => {
       const backend = newBackend();
       const alice = await registerAlice(backend);
+      const second = await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+      await backend.refreshLogin.execute({ refreshToken: second.refreshToken });
 
-      const results = await Promise.allSettled(
-        Array.from({ length: 10 }, () => backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })),
+      await expect(backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })).rejects.toMatchObject(
+        TOKEN_REUSED,
       );
-
-      const fulfilled = results.filter((result) => result.status === 'fulfilled');
-      const rejected = results.filter((result) => result.status === 'rejected');
-      expect(fulfilled).toHaveLength(1);
-      expect(rejected).toHaveLength(9);
-      for (const { reason } of rejected) {
-        expect(reason).toBeInstanceOf(UnauthenticatedError);
-        expect(reason).toMatchObject({ kind: 'unauthenticated', code: expect.stringMatching(/^(token_reused|invalid_token)$/) });
-      }
+      expect((await backend.ports.logins.findById(alice.principal.loginId))?.isLive(backend.clock.now())).toBe(false);
     });
   });
 
-  describe('when ten refreshes race with one token, and the race is over', () => {
-    it('has treated the losers as reuse: the login, the winner\'s new tokens included, has ended, announced once', async () => {
+  describe('when the token just spent is presented again inside the grace window (two tabs)', () => {
+    it('hands out the same pair again: the same tokens, and the access token\'s remaining life', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      const first = await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+      backend.clock.advance(1500);
+
+      const again = await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+
+      expect(again).toEqual({ ...first, expiresIn: 899 });
+      expect(first.expiresIn).toBe(900);
+      expect(await authenticateWith(backend, again)).toEqual(alice.principal);
+    });
+
+    it('hands it out up to the millisecond before the window closes, and from that instant on it is reuse', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      const first = await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+
+      backend.clock.advance(GRACE_MS - 1);
+      expect(await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })).toMatchObject({
+        accessToken: first.accessToken,
+        refreshToken: first.refreshToken,
+      });
+
+      backend.clock.advance(1);
+      await expect(backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })).rejects.toMatchObject(
+        TOKEN_REUSED,
+      );
+      await expect(backend.refreshLogin.execute({ refreshToken: first.refreshToken })).rejects.toMatchObject(INVALID_TOKEN);
+    });
+
+    it('leaves the login as it was: not revoked, nothing announced, the new refresh token still the one to spend', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      const first = await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+      const rotated = structuredClone({ ...(await backend.ports.logins.findById(alice.principal.loginId)) });
+
+      await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+
+      expect({ ...(await backend.ports.logins.findById(alice.principal.loginId)) }).toEqual(rotated);
+      expect(loginsEnded(backend)).toEqual([]);
+      const next = await backend.refreshLogin.execute({ refreshToken: first.refreshToken });
+      expect(next.refreshToken).not.toBe(first.refreshToken);
+    });
+
+    it('counts the same token as reuse inside the window once the login has ended (logged out): invalid, nothing handed out', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+      await backend.logOut.execute(alice.principal);
+
+      await expect(backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })).rejects.toMatchObject(
+        INVALID_TOKEN,
+      );
+    });
+
+    it('when the sealed pair does not open (another key, altered), refuses this caller and leaves the login signed in', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      const first = await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+      const stored = must(await backend.ports.logins.findById(alice.principal.loginId));
+      const sealed = must(stored.sealedPair);
+      // One character in the middle changed (each carries 6 bits of ciphertext there): the tag no longer matches.
+      const middle = Math.floor(sealed.length / 2);
+      const altered = `${sealed.slice(0, middle)}${sealed[middle] === 'A' ? 'B' : 'A'}${sealed.slice(middle + 1)}`;
+      expect(await backend.ports.logins.saveRotation(Login.restore({ ...stored, sealedPair: altered }), stored.refreshTokenHash)).toBe(true);
+
+      await expect(backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })).rejects.toMatchObject(
+        INVALID_TOKEN,
+      );
+      expect(await authenticateWith(backend, first)).toEqual(alice.principal);
+      expect(loginsEnded(backend)).toEqual([]);
+    });
+
+    it('keeps the window as long as REFRESH_REUSE_GRACE says', async () => {
+      const backend = newBackend({ refreshReuseGraceSeconds: 2 });
+      const alice = await registerAlice(backend);
+      const first = await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+
+      backend.clock.advance(2 * SECOND - 1);
+      expect((await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })).refreshToken).toBe(
+        first.refreshToken,
+      );
+      backend.clock.advance(1);
+      await expect(backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })).rejects.toMatchObject(
+        TOKEN_REUSED,
+      );
+    });
+
+    it('has no window when REFRESH_REUSE_GRACE is 0: the spent token is reuse at once, and no pair is kept', async () => {
+      const backend = newBackend({ refreshReuseGraceSeconds: 0 });
+      const alice = await registerAlice(backend);
+      await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+      expect(must(await backend.ports.logins.findById(alice.principal.loginId))).toMatchObject({
+        sealedPair: null,
+        sealedPairExpiresAt: null,
+      });
+
+      await expect(backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })).rejects.toMatchObject(
+        TOKEN_REUSED,
+      );
+    });
+  });
+
+  describe('when ten refreshes race with one token, as tabs do', () => {
+    it('mints one new pair and hands that same pair to all ten', async () => {
       const backend = newBackend();
       const alice = await registerAlice(backend);
 
-      const results = await Promise.allSettled(
+      const pairs = await Promise.all(
         Array.from({ length: 10 }, () => backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })),
       );
 
-      const [winner] = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-      expect(winner).toBeDefined();
-      await expect(backend.refreshLogin.execute({ refreshToken: winner?.refreshToken ?? '' })).rejects.toMatchObject(
-        INVALID_TOKEN,
+      const [pair] = pairs;
+      expect(pair?.refreshToken).not.toBe(alice.tokens.refreshToken);
+      for (const each of pairs) expect(each).toEqual(pair);
+      // One rotation: the login expects exactly the refresh token all ten were given.
+      const login = must(await backend.ports.logins.findById(alice.principal.loginId));
+      expect(login.refreshTokenHash).toBe(backend.ports.tokens.digest(must(pair).refreshToken));
+      expect(login.revokedAt).toBeNull();
+      expect(loginsEnded(backend)).toEqual([]);
+    });
+
+    it('keeps the user signed in: the shared pair works, and its refresh token rotates on', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      const [pair] = await Promise.all(
+        Array.from({ length: 10 }, () => backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })),
       );
-      await expect(backend.authenticate.execute({ accessToken: winner?.accessToken ?? '' })).rejects.toMatchObject(
-        INVALID_TOKEN,
+
+      expect(await authenticateWith(backend, must(pair))).toEqual(alice.principal);
+      const next = await backend.refreshLogin.execute({ refreshToken: must(pair).refreshToken });
+      expect(next.refreshToken).not.toBe(must(pair).refreshToken);
+      expect(await authenticateWith(backend, next)).toEqual(alice.principal);
+    });
+
+    it('after the window, the same token revokes the login: the shared pair stops working, announced once', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      const [pair] = await Promise.all(
+        Array.from({ length: 10 }, () => backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })),
       );
-      // Only the loser whose revocation was stored announces it: one event, not one per loser.
+      backend.clock.advance(GRACE_MS);
+
+      const late = await Promise.allSettled(
+        Array.from({ length: 3 }, () => backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken })),
+      );
+
+      // The first one in detects the reuse and revokes; the others find the login already ended.
+      const codes = late.map((result) => (result.status === 'rejected' ? (result.reason as { code: string }).code : 'fulfilled'));
+      expect(codes.sort()).toEqual(['invalid_token', 'invalid_token', 'token_reused']);
+      await expect(backend.refreshLogin.execute({ refreshToken: must(pair).refreshToken })).rejects.toMatchObject(INVALID_TOKEN);
+      await expect(authenticateWith(backend, must(pair))).rejects.toMatchObject(INVALID_TOKEN);
       expect(loginsEnded(backend)).toEqual([
         { type: 'logins.ended', userId: alice.user.id, loginIds: [alice.principal.loginId] },
       ]);
+    });
+  });
+
+  describe('what the store keeps for the grace window', () => {
+    it('holds the pair sealed: no stored field contains either token, nor any part of one', async () => {
+      const backend = newBackend();
+      const alice = await registerAlice(backend);
+      const pair = await backend.refreshLogin.execute({ refreshToken: alice.tokens.refreshToken });
+
+      const stored = must(await backend.ports.logins.findById(alice.principal.loginId));
+
+      expect(stored.sealedPair).toMatch(/^v1\.[\w-]+$/);
+      const kept = JSON.stringify(stored);
+      for (const token of [pair.accessToken, pair.refreshToken, alice.tokens.refreshToken]) {
+        for (const part of token.split('.')) expect(kept).not.toContain(part);
+      }
     });
   });
 

@@ -114,12 +114,15 @@ const authPaths: Record<string, OpenApiPathItem> = {
       tags: ['Auth'],
       summary: 'Trade a refresh token for a new pair',
       description:
-        'Send the refresh token as `Authorization: Bearer <refresh_token>` or in the body as `refresh_token`. The token is spent: presenting a spent one again ends the whole login (every token descended from it) and gives 401 `token_reused`.',
+        'Send the refresh token as `Authorization: Bearer <refresh_token>` or in the body as `refresh_token`. The token is spent, and the answer is a new pair. Presented again within the grace window (`REFRESH_REUSE_GRACE`, a few seconds) it gets that same pair once more, the same tokens with `expires_in` counting down, so tabs that refresh at once all stay signed in. Presented after the window, or when it is older than the token spent last, it counts as stolen: the whole login ends (every token descended from it) and the answer is 401 `token_reused`.',
       // The empty requirement says the bearer header is optional: the body may carry the token.
       security: [{ refreshToken: [] }, {}],
       requestBody: body('RefreshRequest'),
       responses: {
-        '200': json('The new token pair; the presented refresh token no longer works.', 'TokenPair'),
+        '200': json(
+          'The new token pair (inside the grace window, the pair the token was already traded for); the presented refresh token is spent.',
+          'TokenPair',
+        ),
         ...errors(...BODY_ERRORS, 401, 503),
       },
     },

@@ -88,7 +88,15 @@ export const tokenPairShape = v.strictObject({
     v.description('JWT for `POST /auth/refresh` only; lives 30 days by default and can be used once.'),
   ),
   token_type: v.literal('Bearer'),
-  expires_in: v.pipe(v.number(), v.integer(), v.minValue(1), v.description('Seconds the access token lives.'), v.examples([900])),
+  expires_in: v.pipe(
+    v.number(),
+    v.integer(),
+    v.minValue(1),
+    v.description(
+      'Seconds the access token has left to live: its whole lifetime in a new pair, less in one handed out again inside the refresh grace window.',
+    ),
+    v.examples([900]),
+  ),
 });
 
 export const presentUser = (user: UserView): v.InferOutput<typeof userShape> => ({

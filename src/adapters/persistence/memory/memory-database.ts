@@ -143,6 +143,11 @@ export class MemoryDatabase {
     });
   }
 
+  /** Whether the caller runs inside a transaction (and so holds the write lock). */
+  inTransaction(): boolean {
+    return this.#inTransaction();
+  }
+
   #inTransaction(): boolean {
     return this.#scope.getStore()?.open === true;
   }

@@ -13,6 +13,9 @@ const toRow = (login: Login): LoginRow =>
     id: login.id,
     userId: login.userId,
     refreshTokenHash: login.refreshTokenHash,
+    previousRefreshTokenHash: login.previousRefreshTokenHash,
+    sealedPair: login.sealedPair,
+    sealedPairExpiresAt: copyNullableDate(login.sealedPairExpiresAt),
     createdAt: copyDate(login.createdAt),
     lastUsedAt: copyDate(login.lastUsedAt),
     expiresAt: copyDate(login.expiresAt),
@@ -24,11 +27,15 @@ const toRow = (login: Login): LoginRow =>
 const toEntity = (row: LoginRow): Login =>
   Login.restore({
     ...row,
+    sealedPairExpiresAt: copyNullableDate(row.sealedPairExpiresAt),
     createdAt: copyDate(row.createdAt),
     lastUsedAt: copyDate(row.lastUsedAt),
     expiresAt: copyDate(row.expiresAt),
     revokedAt: copyNullableDate(row.revokedAt),
   });
+
+/** What revoking leaves of the sealed pair: nothing. */
+const ENDED_SEAL = Object.freeze({ sealedPair: null, sealedPairExpiresAt: null });
 
 const isLive = (row: LoginRow, now: Date): boolean => row.revokedAt === null && now.getTime() < row.expiresAt.getTime();
 
@@ -51,6 +58,15 @@ export class MemoryLoginRepository implements LoginRepository {
     return row ? toEntity(row) : null;
   }
 
+  /**
+   * The memory database holds its write lock for a whole transaction, so no other transaction or
+   * write runs until this one ends: the whole database is held, which covers this login.
+   */
+  async findByIdForUpdate(id: string): Promise<Login | null> {
+    if (!this.database.inTransaction()) throw new Error('findByIdForUpdate must run inside a transaction');
+    return this.findById(id);
+  }
+
   /** Both rows are read from one snapshot, as the SQL adapters read them in one statement. */
   async findLiveOwner(loginId: string, now: Date): Promise<{ userId: string; isActive: boolean } | null> {
     return this.database.read((tables) => {
@@ -68,7 +84,7 @@ export class MemoryLoginRepository implements LoginRepository {
     return this.database.write((tables) => {
       const stored = tables.logins.get(login.id);
       if (!stored || stored.revokedAt !== null) return false;
-      tables.logins.set(login.id, Object.freeze({ ...stored, revokedAt }));
+      tables.logins.set(login.id, Object.freeze({ ...stored, ...ENDED_SEAL, revokedAt }));
       return true;
     });
   }
@@ -89,7 +105,7 @@ export class MemoryLoginRepository implements LoginRepository {
       const revoked: string[] = [];
       for (const row of tables.logins.values()) {
         if (row.userId !== userId || row.id === exceptLoginId || !isLive(row, now)) continue;
-        tables.logins.set(row.id, Object.freeze({ ...row, revokedAt }));
+        tables.logins.set(row.id, Object.freeze({ ...row, ...ENDED_SEAL, revokedAt }));
         revoked.push(row.id);
       }
       return revoked;

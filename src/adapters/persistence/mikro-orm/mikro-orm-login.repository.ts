@@ -1,9 +1,12 @@
-import { TransactionPropagation } from '@mikro-orm/core';
+import { LockMode, TransactionPropagation } from '@mikro-orm/core';
 import type { LoginRepository } from '../../../application/ports/login-repository.port.js';
 import type { Login } from '../../../domain/login.entity.js';
 import type { EntityManagerScope } from './entity-manager-scope.js';
 import { rowValue } from './row-value.js';
 import { LoginSchema } from './schemas/login.schema.js';
+
+/** What revoking leaves of the sealed pair: nothing (as `Login.revoke` does). */
+const ENDED_SEAL = { sealedPair: null, sealedPairExpiresAt: null } as const;
 
 export class MikroOrmLoginRepository implements LoginRepository {
   constructor(private readonly scope: EntityManagerScope) {}
@@ -15,6 +18,23 @@ export class MikroOrmLoginRepository implements LoginRepository {
   // logins PRIMARY
   findById(id: string): Promise<Login | null> {
     return this.scope.run((em) => em.findOne(LoginSchema, { id }));
+  }
+
+  /**
+   * logins PRIMARY, `SELECT … FOR UPDATE` on MySQL: the row stays locked until the transaction
+   * ends, and a second locking read waits and then reads the committed row (not its snapshot).
+   * SQLite has no row locks and needs none: its one connection runs one transaction at a time.
+   * `refresh`, so a copy of the row already in the identity map is not handed back unread.
+   */
+  findByIdForUpdate(id: string): Promise<Login | null> {
+    return this.scope.run((em) => {
+      if (!em.isInTransaction()) throw new Error('findByIdForUpdate must run inside a transaction');
+      return em.findOne(
+        LoginSchema,
+        { id },
+        this.scope.dialect === 'mysql' ? { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } : { refresh: true },
+      );
+    });
   }
 
   /**
@@ -39,7 +59,7 @@ export class MikroOrmLoginRepository implements LoginRepository {
     const revokedAt = login.revokedAt;
     if (revokedAt === null) return Promise.resolve(false);
     return this.scope.run(async (em) => {
-      const affected = await em.nativeUpdate(LoginSchema, { id: login.id, revokedAt: null }, { revokedAt });
+      const affected = await em.nativeUpdate(LoginSchema, { id: login.id, revokedAt: null }, { revokedAt, ...ENDED_SEAL });
       // Either way the stored row is now revoked; the unit of work must not write this copy again.
       em.getUnitOfWork().unsetIdentity(login);
       return affected === 1;
@@ -55,7 +75,14 @@ export class MikroOrmLoginRepository implements LoginRepository {
       const affected = await em.nativeUpdate(
         LoginSchema,
         { id: login.id, refreshTokenHash: previousHash, revokedAt: null },
-        { refreshTokenHash: login.refreshTokenHash, lastUsedAt: login.lastUsedAt, expiresAt: login.expiresAt },
+        {
+          refreshTokenHash: login.refreshTokenHash,
+          previousRefreshTokenHash: login.previousRefreshTokenHash,
+          sealedPair: login.sealedPair,
+          sealedPairExpiresAt: login.sealedPairExpiresAt,
+          lastUsedAt: login.lastUsedAt,
+          expiresAt: login.expiresAt,
+        },
       );
       const won = affected === 1;
       if (won) {
@@ -88,7 +115,9 @@ export class MikroOrmLoginRepository implements LoginRepository {
           if (this.scope.dialect === 'mysql') sql += ' FOR UPDATE';
           const rows = await this.scope.rows(sql, params, tx);
           const ids = rows.map((row) => rowValue.string(row['id']));
-          if (ids.length > 0) await tx.nativeUpdate(LoginSchema, { id: { $in: ids }, revokedAt: null }, { revokedAt: now });
+          if (ids.length > 0) {
+            await tx.nativeUpdate(LoginSchema, { id: { $in: ids }, revokedAt: null }, { revokedAt: now, ...ENDED_SEAL });
+          }
           return ids;
         },
         { propagation: TransactionPropagation.REQUIRED },

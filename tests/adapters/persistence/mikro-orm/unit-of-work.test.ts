@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { RequestContext } from '@mikro-orm/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../../src/domain/domain-error.js';
-import { aLogin, at, aUser, DAY } from '../../../support/builders.js';
+import { aLogin, at, aUser, DAY, nextToken, STRICT_30_DAYS } from '../../../support/builders.js';
 import { type MikroOrmFixture, openMikroOrmFixture } from '../../../support/open-mikro-orm-fixture.js';
 
 /** Rule 5: one unit of work per request, never an identity map shared between two callers. */
@@ -73,11 +73,11 @@ describe('MikroORM repositories and the identity map', () => {
     await inRequest(async () => {
       const login = await storage.logins.findById(stored.id);
       if (!login) throw new Error('login missing');
-      login.rotate('first', 'mine', at(DAY), 30 * DAY);
+      login.rotate('first', nextToken('mine'), at(DAY), STRICT_30_DAYS);
       // Someone else spends the token first, in their own request.
       await inRequest(async () => {
         const theirs = await storage.logins.findById(stored.id);
-        theirs?.rotate('first', 'theirs', at(DAY), 30 * DAY);
+        theirs?.rotate('first', nextToken('theirs'), at(DAY), STRICT_30_DAYS);
         if (theirs) expect(await storage.logins.saveRotation(theirs, 'first')).toBe(true);
       });
 
@@ -102,12 +102,12 @@ describe('MikroORM repositories and the identity map', () => {
 
     await inRequest(async () => {
       const login = await storage.logins.findById(stored.id);
-      login?.rotate('first', 'second', at(DAY), 30 * DAY);
+      login?.rotate('first', nextToken('second'), at(DAY), STRICT_30_DAYS);
       if (login) expect(await storage.logins.saveRotation(login, 'first')).toBe(true);
       // Meanwhile the client already spent the new token in another request.
       await inRequest(async () => {
         const other = await storage.logins.findById(stored.id);
-        other?.rotate('second', 'third', at(DAY + 1), 30 * DAY);
+        other?.rotate('second', nextToken('third'), at(DAY + 1), STRICT_30_DAYS);
         if (other) expect(await storage.logins.saveRotation(other, 'second')).toBe(true);
       });
       // A write of this request flushes its unit of work; the first rotation must not come back.

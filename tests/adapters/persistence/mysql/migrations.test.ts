@@ -68,6 +68,9 @@ describeWithMySql('MySQL: migrations', () => {
       'messages.sender': 'varchar(10)',
       'messages.updated_at': 'datetime(3)',
       'logins.expires_at': 'datetime(3)',
+      'logins.previous_refresh_token_hash': 'varchar(255)',
+      'logins.sealed_pair': 'text',
+      'logins.sealed_pair_expires_at': 'datetime(3)',
     });
 
     const cascades = await query(

@@ -18,6 +18,10 @@ export const LoginSchema = new EntitySchema<Login>({
       index: false,
     },
     refreshTokenHash: { type: 'string', length: 255, fieldName: 'refresh_token_hash' },
+    previousRefreshTokenHash: { type: 'string', length: 255, nullable: true, fieldName: 'previous_refresh_token_hash' },
+    // Two JWTs, sealed and base64url-encoded: about 1 KB, more with long claims; TEXT has room.
+    sealedPair: { type: 'text', nullable: true, fieldName: 'sealed_pair' },
+    sealedPairExpiresAt: { type: Date, length: 3, nullable: true, fieldName: 'sealed_pair_expires_at' },
     createdAt: { type: Date, length: 3, fieldName: 'created_at' },
     lastUsedAt: { type: Date, length: 3, fieldName: 'last_used_at' },
     expiresAt: { type: Date, length: 3, fieldName: 'expires_at' },

@@ -1,0 +1,14 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261201224430_refresh_grace_pair extends Migration {
+
+  override async up(): Promise<void> {
+    // The refresh grace window: the token the last rotation spent (as a digest), the pair that
+    // rotation handed out (sealed) and when it may no longer be handed out again. All null on the
+    // logins that exist already: they have no window open.
+    this.addSql(`alter table \`logins\` add column \`previous_refresh_token_hash\` text null;`);
+    this.addSql(`alter table \`logins\` add column \`sealed_pair\` text null;`);
+    this.addSql(`alter table \`logins\` add column \`sealed_pair_expires_at\` datetime null;`);
+  }
+
+}
