@@ -11,14 +11,15 @@ import { ChatSessionRepository } from './application/ports/chat-session-reposito
 import { Clock } from './application/ports/clock.port.js';
 import { EventPublisher } from './application/ports/event-publisher.port.js';
 import { IdGenerator } from './application/ports/id-generator.port.js';
-import { LoginAttemptLimiter } from './application/ports/login-attempt-limiter.port.js';
 import { LoginRepository } from './application/ports/login-repository.port.js';
 import { MessageRepository } from './application/ports/message-repository.port.js';
 import { PasswordHasher } from './application/ports/password-hasher.port.js';
 import { TokenIssuer } from './application/ports/token-issuer.port.js';
 import { TransactionRunner } from './application/ports/transaction-runner.port.js';
 import { UserRepository } from './application/ports/user-repository.port.js';
+import { WindowCounters } from './application/ports/window-counters.port.js';
 import { createUseCases, type Ports, type UseCases } from './application/use-cases.js';
+import type { CountLimitSettings, ThrottleLimits } from './application/throttling/throttle-limits.js';
 import { FanOutEventPublisher } from './adapters/events/fan-out.event-publisher.js';
 import { RecordingEventPublisher } from './adapters/events/recording.event-publisher.js';
 import { createHttpApp } from './adapters/http/http-app.js';
@@ -27,6 +28,7 @@ import { createLogger } from './adapters/logging/create-logger.js';
 import { openMemoryPersistence } from './adapters/persistence/memory/open-memory-persistence.js';
 import type { Persistence } from './adapters/persistence/persistence.js';
 import { BcryptPasswordHasher } from './adapters/security/bcrypt.password-hasher.js';
+import { QueuedPasswordHasher } from './adapters/security/queued.password-hasher.js';
 import { JwtTokenIssuer } from './adapters/security/jwt.token-issuer.js';
 import { CryptoIdGenerator } from './adapters/system/crypto.id-generator.js';
 import { ManualClock } from './adapters/system/manual.clock.js';
@@ -36,7 +38,9 @@ import { InProcessEventStreams } from './adapters/realtime/in-process.event-stre
 import { RealtimeConnections } from './adapters/realtime/realtime-connections.js';
 import { RedisEventStreams } from './adapters/realtime/redis.event-streams.js';
 import { WebSocketGateway } from './adapters/realtime/websocket-gateway.js';
-import { FixedWindowLoginAttemptLimiter } from './adapters/throttling/fixed-window.login-attempt-limiter.js';
+import type { CounterStore } from './adapters/throttling/counter-store.js';
+import { MemoryWindowCounters } from './adapters/throttling/memory.window-counters.js';
+import { RedisWindowCounters } from './adapters/throttling/redis.window-counters.js';
 import { parseConfig, type AppConfig, type DatabaseConfig, type RealtimeConfig } from './config.js';
 import { APP_VERSION } from './version.js';
 
@@ -51,6 +55,8 @@ export const EventStreamsToken: ServiceIdentifier<EventStreams> = Symbol.for('ch
 /** The open WebSocket and event-stream connections of this instance. */
 export const RealtimeConnectionsToken: ServiceIdentifier<RealtimeConnections> = Symbol.for('chat-backend.RealtimeConnections');
 export const WebSocketGatewayToken: ServiceIdentifier<WebSocketGateway> = Symbol.for('chat-backend.WebSocketGateway');
+/** The rate limits' counters with their connection, to start before serving and close at the end. */
+export const CounterStoreToken: ServiceIdentifier<CounterStore> = Symbol.for('chat-backend.CounterStore');
 
 /** The streams the configuration asks for: in Redis when `REDIS_URL` is set, else in process. */
 export const createEventStreams = (config: RealtimeConfig, clock: Clock, logger: Logger): EventStreams => {
@@ -62,6 +68,15 @@ export const createEventStreams = (config: RealtimeConfig, clock: Clock, logger:
     onListenerError: (error) => logger.error({ err: error }, 'a real-time listener failed'),
   });
 };
+
+/**
+ * The rate limits' counters: in the same Redis as the event streams when `REDIS_URL` is set, so
+ * that every instance counts together; else in this process, on the clock everything else uses
+ * (rate-limiter-flexible's memory store reads `Date.now()`, which the harness's manual clock
+ * could not move, and one memory store serves the harness and a single server alike).
+ */
+export const createCounterStore = (config: RealtimeConfig, clock: Clock, logger: Logger): CounterStore =>
+  config.redis ? new RedisWindowCounters({ ...config.redis, logger }) : new MemoryWindowCounters(clock);
 
 /** Opens the storage the configuration names, migrating it first when asked to. */
 export const openPersistence = async (database: DatabaseConfig, options: { migrate: boolean }): Promise<Persistence> => {
@@ -79,18 +94,28 @@ export interface PortOverrides {
   readonly events?: EventPublisher;
   /** Replaces the streams that the configuration would choose. */
   readonly streams?: EventStreams;
-  readonly limiter?: LoginAttemptLimiter;
+  /** Replaces the rate limits' counters that the configuration would choose. */
+  readonly counters?: WindowCounters;
   readonly logger?: Logger;
 }
+
+/** Counters a caller brought, which it opens and closes itself. */
+const callersCounters = (counters: WindowCounters): CounterStore => ({
+  counter: (name, options) => counters.counter(name, options),
+  start: async () => undefined,
+  close: async () => undefined,
+});
 
 export const createContainer = (config: AppConfig, persistence: Persistence, overrides: PortOverrides = {}): Container => {
   const container = new Container({ defaultScope: 'Singleton' });
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? new SystemClock();
   const streams = overrides.streams ?? createEventStreams(config.realtime, clock, logger);
+  const counters = overrides.counters ? callersCounters(overrides.counters) : createCounterStore(config.realtime, clock, logger);
 
   container.bind(LoggerToken).toConstantValue(logger);
   container.bind(EventStreamsToken).toConstantValue(streams);
+  container.bind(CounterStoreToken).toConstantValue(counters);
 
   container.bind<UserRepository>(UserRepository).toConstantValue(persistence.users);
   container.bind<LoginRepository>(LoginRepository).toConstantValue(persistence.logins);
@@ -101,23 +126,16 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
   container.bind<Clock>(Clock).toConstantValue(clock);
   container.bind<IdGenerator>(IdGenerator).toConstantValue(overrides.ids ?? new CryptoIdGenerator());
   container.bind<EventPublisher>(EventPublisher).toConstantValue(overrides.events ?? streams);
-  container.bind<PasswordHasher>(PasswordHasher).toConstantValue(new BcryptPasswordHasher(config.bcryptRounds));
+  container
+    .bind<PasswordHasher>(PasswordHasher)
+    .toConstantValue(new QueuedPasswordHasher(new BcryptPasswordHasher(config.bcryptRounds), config.passwordHashing));
   container
     .bind<TokenIssuer>(TokenIssuer)
     .toResolvedValue(
       (clock: Clock, idGenerator: IdGenerator) => new JwtTokenIssuer({ ...config.jwt, clock, idGenerator }),
       [Clock, IdGenerator],
     );
-  container.bind<LoginAttemptLimiter>(LoginAttemptLimiter).toConstantValue(
-    overrides.limiter ??
-      // On the same clock as everything else, so the harness's manual clock moves its windows too.
-      new FixedWindowLoginAttemptLimiter(clock, {
-        accountAttempts: config.loginLimits.perAccount,
-        addressAttempts: config.loginLimits.perAddress,
-        windowSeconds: config.loginLimits.windowSeconds,
-        blockSeconds: config.loginLimits.windowSeconds,
-      }),
-  );
+  container.bind<WindowCounters>(WindowCounters).toConstantValue(counters);
 
   container.bind(PortsToken).toResolvedValue(
     (
@@ -128,11 +146,11 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
       transactions: TransactionRunner,
       hasher: PasswordHasher,
       tokens: TokenIssuer,
-      limiter: LoginAttemptLimiter,
+      counters: WindowCounters,
       clock: Clock,
       ids: IdGenerator,
       events: EventPublisher,
-    ): Ports => ({ users, logins, sessions, messages, transactions, hasher, tokens, limiter, clock, ids, events }),
+    ): Ports => ({ users, logins, sessions, messages, transactions, hasher, tokens, counters, clock, ids, events }),
     [
       UserRepository,
       LoginRepository,
@@ -141,13 +159,13 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
       TransactionRunner,
       PasswordHasher,
       TokenIssuer,
-      LoginAttemptLimiter,
+      WindowCounters,
       Clock,
       IdGenerator,
       EventPublisher,
     ],
   );
-  container.bind(UseCasesToken).toResolvedValue((ports: Ports) => createUseCases(ports), [PortsToken]);
+  container.bind(UseCasesToken).toResolvedValue((ports: Ports) => createUseCases(ports, config.throttling), [PortsToken]);
 
   container.bind(RealtimeConnectionsToken).toResolvedValue(
     (useCases: UseCases) =>
@@ -199,11 +217,33 @@ export interface InMemoryCompositionOptions {
   readonly refreshTokenTtlSeconds?: number;
   /** A fixed signing secret (at least 32 bytes); by default a random one per composition. */
   readonly tokenSecret?: string;
-  /** Failed logins allowed per account and per address before 429s. */
-  readonly loginAttempts?: { readonly perAccount?: number; readonly perAddress?: number };
-  /** Replaces the failed-login limiter altogether. */
-  readonly limiter?: LoginAttemptLimiter;
+  /**
+   * Failed password checks allowed before 429s: per account and address (5), per address (20),
+   * per account from addresses it has not signed in from (100).
+   */
+  readonly loginAttempts?: { readonly perAccountAndAddress?: number; readonly perAddress?: number; readonly perAccount?: number };
+  /** Registrations allowed per client address and hour (10); an input without an address is not limited. */
+  readonly registrationsPerAddress?: number;
+  /** Messages one user may write in a minute (3,000). */
+  readonly messageWritesPerMinute?: number;
+  /** Replaces the rate limits' counters (by default in memory, on the harness's clock). */
+  readonly counters?: WindowCounters;
 }
+
+/** The server's limits with the harness's own choices over them. */
+const throttlingOf = (defaults: ThrottleLimits, options: InMemoryCompositionOptions): ThrottleLimits => {
+  const points = (settings: CountLimitSettings, given: number | undefined): CountLimitSettings => ({ ...settings, points: given ?? settings.points });
+  const { passwordFailures } = defaults;
+  return {
+    passwordFailures: {
+      perAccountAndAddress: points(passwordFailures.perAccountAndAddress, options.loginAttempts?.perAccountAndAddress),
+      perAddress: points(passwordFailures.perAddress, options.loginAttempts?.perAddress),
+      perAccount: points(passwordFailures.perAccount, options.loginAttempts?.perAccount),
+    },
+    registrationsPerAddress: points(defaults.registrationsPerAddress, options.registrationsPerAddress),
+    messageWritesPerUser: points(defaults.messageWritesPerUser, options.messageWritesPerMinute),
+  };
+};
 
 /**
  * The in-memory harness's graph: memory storage, a manual clock, in-process event streams and a
@@ -224,11 +264,7 @@ export const createInMemoryComposition = (
       accessTtlSeconds: options.accessTokenTtlSeconds ?? defaults.jwt.accessTtlSeconds,
       refreshTtlSeconds: options.refreshTokenTtlSeconds ?? defaults.jwt.refreshTtlSeconds,
     },
-    loginLimits: {
-      ...defaults.loginLimits,
-      perAccount: options.loginAttempts?.perAccount ?? defaults.loginLimits.perAccount,
-      perAddress: options.loginAttempts?.perAddress ?? defaults.loginLimits.perAddress,
-    },
+    throttling: throttlingOf(defaults.throttling, options),
   };
   const clock = new ManualClock(options.now);
   const events = new RecordingEventPublisher();
@@ -239,7 +275,7 @@ export const createInMemoryComposition = (
     events: new FanOutEventPublisher(events, streams),
     streams,
     logger,
-    ...(options.limiter ? { limiter: options.limiter } : {}),
+    ...(options.counters ? { counters: options.counters } : {}),
   });
   return { container, clock, events, streams };
 };
