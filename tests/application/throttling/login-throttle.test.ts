@@ -116,4 +116,24 @@ describe('LoginThrottle', () => {
     await expect(throttle.check(nowhere, async () => true)).rejects.toBeInstanceOf(RateLimitedError);
     expect(await throttle.check({ account: 'user:alice', address: '192.0.2.1' }, async () => true)).toBe(true);
   });
+
+  it('when an attempt is refused, it counts against none of its limits: a locked address leaves the account its allowance elsewhere, a locked account leaves the address its allowance', async () => {
+    const throttle = new LoginThrottle(new MemoryWindowCounters(new ManualClock()), {
+      perAccountAndAddress: { points: 5, windowSeconds: 900 },
+      perAddress: { points: 1, windowSeconds: 900 },
+      perAccount: { points: 2, windowSeconds: 86_400 },
+    });
+    const wrong = async () => false;
+    expect(await throttle.check({ account: 'user:bob', address: '203.0.113.1' }, wrong)).toBe(false);
+    for (let refused = 0; refused < 3; refused += 1) {
+      await expect(throttle.check({ account: 'user:alice', address: '203.0.113.1' }, wrong)).rejects.toBeInstanceOf(RateLimitedError);
+    }
+
+    // Alice's two failures are all still to come, from elsewhere.
+    expect(await throttle.check({ account: 'user:alice', address: '203.0.113.2' }, wrong)).toBe(false);
+    expect(await throttle.check({ account: 'user:alice', address: '203.0.113.3' }, wrong)).toBe(false);
+    await expect(throttle.check({ account: 'user:alice', address: '203.0.113.4' }, wrong)).rejects.toBeInstanceOf(RateLimitedError);
+    // Refused at her account, 203.0.113.4 paid nothing: it still has its one failure for someone else.
+    expect(await throttle.check({ account: 'user:carol', address: '203.0.113.4' }, wrong)).toBe(false);
+  });
 });
