@@ -1,7 +1,7 @@
 import type { EventStreams } from './adapters/realtime/event-streams.js';
 import type { UseCases } from './application/use-cases.js';
 import type { AppConfig } from './config.js';
-import { createContainer, EventStreamsToken, openPersistence, UseCasesToken, type PortOverrides } from './container.js';
+import { CounterStoreToken, createContainer, EventStreamsToken, openPersistence, UseCasesToken, type PortOverrides } from './container.js';
 
 /** What an in-process caller may do with the event streams: listen to a user's, from a position. */
 export type RealtimeSubscriptions = Pick<EventStreams, 'subscribe'>;
@@ -11,7 +11,7 @@ export interface ChatBackend extends UseCases {
   readonly realtime: RealtimeSubscriptions;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
-  /** Closes the database pool and the event streams; the use cases must not be called afterwards. */
+  /** Closes the database pool, the event streams and the rate-limit counters; the use cases must not be called afterwards. */
   close(): Promise<void>;
 }
 
@@ -24,9 +24,12 @@ export const createChatBackend = async (config: AppConfig, overrides: PortOverri
   const persistence = await openPersistence(config.database, { migrate: config.migrateOnStart });
   const container = createContainer(config, persistence, overrides);
   const streams = container.get(EventStreamsToken);
+  const counters = container.get(CounterStoreToken);
   try {
     await streams.start();
+    await counters.start();
   } catch (error) {
+    await streams.close().catch(() => undefined);
     await persistence.close();
     throw error;
   }
@@ -37,6 +40,7 @@ export const createChatBackend = async (config: AppConfig, overrides: PortOverri
     close: async () => {
       await persistence.close();
       await streams.close();
+      await counters.close();
     },
   };
 };

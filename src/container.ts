@@ -11,7 +11,6 @@ import { ChatSessionRepository } from './application/ports/chat-session-reposito
 import { Clock } from './application/ports/clock.port.js';
 import { EventPublisher } from './application/ports/event-publisher.port.js';
 import { IdGenerator } from './application/ports/id-generator.port.js';
-import { LoginAttemptLimiter } from './application/ports/login-attempt-limiter.port.js';
 import { LoginRepository } from './application/ports/login-repository.port.js';
 import { MessageRepository } from './application/ports/message-repository.port.js';
 import { PasswordHasher } from './application/ports/password-hasher.port.js';
@@ -20,7 +19,9 @@ import { SecretSealer } from './application/ports/secret-sealer.port.js';
 import { TokenIssuer } from './application/ports/token-issuer.port.js';
 import { TransactionRunner } from './application/ports/transaction-runner.port.js';
 import { UserRepository } from './application/ports/user-repository.port.js';
+import { WindowCounters } from './application/ports/window-counters.port.js';
 import { createUseCases, type Ports, type UseCases } from './application/use-cases.js';
+import type { CountLimitSettings, ThrottleLimits } from './application/throttling/throttle-limits.js';
 import { FanOutEventPublisher } from './adapters/events/fan-out.event-publisher.js';
 import { RecordingEventPublisher } from './adapters/events/recording.event-publisher.js';
 import { createHttpApp } from './adapters/http/http-app.js';
@@ -31,6 +32,7 @@ import type { Persistence } from './adapters/persistence/persistence.js';
 import { AesGcmSecretSealer } from './adapters/security/aes-gcm.secret-sealer.js';
 import { BcryptPasswordHasher } from './adapters/security/bcrypt.password-hasher.js';
 import { ZxcvbnCommonPasswordList } from './adapters/security/zxcvbn.common-password-list.js';
+import { QueuedPasswordHasher } from './adapters/security/queued.password-hasher.js';
 import { JwtTokenIssuer } from './adapters/security/jwt.token-issuer.js';
 import { CryptoIdGenerator } from './adapters/system/crypto.id-generator.js';
 import { ManualClock } from './adapters/system/manual.clock.js';
@@ -40,7 +42,9 @@ import { InProcessEventStreams } from './adapters/realtime/in-process.event-stre
 import { RealtimeConnections } from './adapters/realtime/realtime-connections.js';
 import { RedisEventStreams } from './adapters/realtime/redis.event-streams.js';
 import { WebSocketGateway } from './adapters/realtime/websocket-gateway.js';
-import { FixedWindowLoginAttemptLimiter } from './adapters/throttling/fixed-window.login-attempt-limiter.js';
+import type { CounterStore } from './adapters/throttling/counter-store.js';
+import { MemoryWindowCounters } from './adapters/throttling/memory.window-counters.js';
+import { RedisWindowCounters } from './adapters/throttling/redis.window-counters.js';
 import { parseConfig, type AppConfig, type DatabaseConfig, type RealtimeConfig } from './config.js';
 import { APP_VERSION } from './version.js';
 
@@ -55,6 +59,8 @@ export const EventStreamsToken: ServiceIdentifier<EventStreams> = Symbol.for('ch
 /** The open WebSocket and event-stream connections of this instance. */
 export const RealtimeConnectionsToken: ServiceIdentifier<RealtimeConnections> = Symbol.for('chat-backend.RealtimeConnections');
 export const WebSocketGatewayToken: ServiceIdentifier<WebSocketGateway> = Symbol.for('chat-backend.WebSocketGateway');
+/** The rate limits' counters with their connection, to start before serving and close at the end. */
+export const CounterStoreToken: ServiceIdentifier<CounterStore> = Symbol.for('chat-backend.CounterStore');
 
 /** The streams the configuration asks for: in Redis when `REDIS_URL` is set, else in process. */
 export const createEventStreams = (config: RealtimeConfig, clock: Clock, logger: Logger): EventStreams => {
@@ -66,6 +72,15 @@ export const createEventStreams = (config: RealtimeConfig, clock: Clock, logger:
     onListenerError: (error) => logger.error({ err: error }, 'a real-time listener failed'),
   });
 };
+
+/**
+ * The rate limits' counters: in the same Redis as the event streams when `REDIS_URL` is set, so
+ * that every instance counts together; else in this process, on the clock everything else uses
+ * (rate-limiter-flexible's memory store reads `Date.now()`, which the harness's manual clock
+ * could not move, and one memory store serves the harness and a single server alike).
+ */
+export const createCounterStore = (config: RealtimeConfig, clock: Clock, logger: Logger): CounterStore =>
+  config.redis ? new RedisWindowCounters({ ...config.redis, logger }) : new MemoryWindowCounters(clock);
 
 /** Opens the storage the configuration names, migrating it first when asked to. */
 export const openPersistence = async (database: DatabaseConfig, options: { migrate: boolean }): Promise<Persistence> => {
@@ -86,7 +101,7 @@ const PORT_TOKENS: { readonly [Name in keyof Ports]: ServiceIdentifier<Ports[Nam
   commonPasswords: CommonPasswordList,
   tokens: TokenIssuer,
   sealer: SecretSealer,
-  limiter: LoginAttemptLimiter,
+  counters: WindowCounters,
   clock: Clock,
   ids: IdGenerator,
   events: EventPublisher,
@@ -104,18 +119,28 @@ export interface PortOverrides {
   readonly events?: EventPublisher;
   /** Replaces the streams that the configuration would choose. */
   readonly streams?: EventStreams;
-  readonly limiter?: LoginAttemptLimiter;
+  /** Replaces the rate limits' counters that the configuration would choose. */
+  readonly counters?: WindowCounters;
   readonly logger?: Logger;
 }
+
+/** Counters a caller brought, which it opens and closes itself. */
+const callersCounters = (counters: WindowCounters): CounterStore => ({
+  counter: (name, options) => counters.counter(name, options),
+  start: async () => undefined,
+  close: async () => undefined,
+});
 
 export const createContainer = (config: AppConfig, persistence: Persistence, overrides: PortOverrides = {}): Container => {
   const container = new Container({ defaultScope: 'Singleton' });
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? new SystemClock();
   const streams = overrides.streams ?? createEventStreams(config.realtime, clock, logger);
+  const counters = overrides.counters ? callersCounters(overrides.counters) : createCounterStore(config.realtime, clock, logger);
 
   container.bind(LoggerToken).toConstantValue(logger);
   container.bind(EventStreamsToken).toConstantValue(streams);
+  container.bind(CounterStoreToken).toConstantValue(counters);
 
   container.bind<UserRepository>(UserRepository).toConstantValue(persistence.users);
   container.bind<LoginRepository>(LoginRepository).toConstantValue(persistence.logins);
@@ -126,7 +151,9 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
   container.bind<Clock>(Clock).toConstantValue(clock);
   container.bind<IdGenerator>(IdGenerator).toConstantValue(overrides.ids ?? new CryptoIdGenerator());
   container.bind<EventPublisher>(EventPublisher).toConstantValue(overrides.events ?? streams);
-  container.bind<PasswordHasher>(PasswordHasher).toConstantValue(new BcryptPasswordHasher(config.bcryptRounds));
+  container
+    .bind<PasswordHasher>(PasswordHasher)
+    .toConstantValue(new QueuedPasswordHasher(new BcryptPasswordHasher(config.bcryptRounds), config.passwordHashing));
   container.bind<CommonPasswordList>(CommonPasswordList).toConstantValue(commonPasswordList());
   container
     .bind<TokenIssuer>(TokenIssuer)
@@ -135,16 +162,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
       [Clock, IdGenerator],
     );
   container.bind<SecretSealer>(SecretSealer).toConstantValue(new AesGcmSecretSealer(config.secretKey));
-  container.bind<LoginAttemptLimiter>(LoginAttemptLimiter).toConstantValue(
-    overrides.limiter ??
-      // On the same clock as everything else, so the harness's manual clock moves its windows too.
-      new FixedWindowLoginAttemptLimiter(clock, {
-        accountAttempts: config.loginLimits.perAccount,
-        addressAttempts: config.loginLimits.perAddress,
-        windowSeconds: config.loginLimits.windowSeconds,
-        blockSeconds: config.loginLimits.windowSeconds,
-      }),
-  );
+  container.bind<WindowCounters>(WindowCounters).toConstantValue(counters);
 
   container.bind(PortsToken).toDynamicValue((context) => {
     const tokens: ReadonlyArray<[string, ServiceIdentifier]> = Object.entries(PORT_TOKENS);
@@ -154,7 +172,11 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
   container
     .bind(UseCasesToken)
     .toResolvedValue(
-      (ports: Ports) => createUseCases(ports, { refresh: { reuseGraceMs: config.refreshReuseGraceSeconds * 1000 } }),
+      (ports: Ports) =>
+        createUseCases(ports, {
+          refresh: { reuseGraceMs: config.refreshReuseGraceSeconds * 1000 },
+          limits: config.throttling,
+        }),
       [PortsToken],
     );
 
@@ -210,11 +232,33 @@ export interface InMemoryCompositionOptions {
   readonly refreshReuseGraceSeconds?: number;
   /** A fixed signing secret (at least 32 bytes); by default a random one per composition. */
   readonly tokenSecret?: string;
-  /** Failed logins allowed per account and per address before 429s. */
-  readonly loginAttempts?: { readonly perAccount?: number; readonly perAddress?: number };
-  /** Replaces the failed-login limiter altogether. */
-  readonly limiter?: LoginAttemptLimiter;
+  /**
+   * Failed password checks allowed before 429s: per account and address (5), per address (20),
+   * per account from addresses it has not signed in from (100).
+   */
+  readonly loginAttempts?: { readonly perAccountAndAddress?: number; readonly perAddress?: number; readonly perAccount?: number };
+  /** Registrations allowed per client address and hour (10); an input without an address is not limited. */
+  readonly registrationsPerAddress?: number;
+  /** Messages one user may write in a minute (3,000). */
+  readonly messageWritesPerMinute?: number;
+  /** Replaces the rate limits' counters (by default in memory, on the harness's clock). */
+  readonly counters?: WindowCounters;
 }
+
+/** The server's limits with the harness's own choices over them. */
+const throttlingOf = (defaults: ThrottleLimits, options: InMemoryCompositionOptions): ThrottleLimits => {
+  const points = (settings: CountLimitSettings, given: number | undefined): CountLimitSettings => ({ ...settings, points: given ?? settings.points });
+  const { passwordFailures } = defaults;
+  return {
+    passwordFailures: {
+      perAccountAndAddress: points(passwordFailures.perAccountAndAddress, options.loginAttempts?.perAccountAndAddress),
+      perAddress: points(passwordFailures.perAddress, options.loginAttempts?.perAddress),
+      perAccount: points(passwordFailures.perAccount, options.loginAttempts?.perAccount),
+    },
+    registrationsPerAddress: points(defaults.registrationsPerAddress, options.registrationsPerAddress),
+    messageWritesPerUser: points(defaults.messageWritesPerUser, options.messageWritesPerMinute),
+  };
+};
 
 /**
  * The in-memory harness's graph: memory storage, a manual clock, in-process event streams and a
@@ -239,11 +283,7 @@ export const createInMemoryComposition = (
     ...defaults,
     database: { kind: 'memory' },
     bcryptRounds: options.bcryptRounds ?? 4,
-    loginLimits: {
-      ...defaults.loginLimits,
-      perAccount: options.loginAttempts?.perAccount ?? defaults.loginLimits.perAccount,
-      perAddress: options.loginAttempts?.perAddress ?? defaults.loginLimits.perAddress,
-    },
+    throttling: throttlingOf(defaults.throttling, options),
   };
   const clock = new ManualClock(options.now);
   const events = new RecordingEventPublisher();
@@ -254,7 +294,7 @@ export const createInMemoryComposition = (
     events: new FanOutEventPublisher(events, streams),
     streams,
     logger,
-    ...(options.limiter ? { limiter: options.limiter } : {}),
+    ...(options.counters ? { counters: options.counters } : {}),
   });
   return { container, clock, events, streams };
 };

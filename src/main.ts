@@ -7,7 +7,15 @@ import { createHttpServer } from './adapters/http/http-server.js';
 import { describeDatabase } from './adapters/persistence/mikro-orm/describe-database.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './adapters/logging/create-logger.js';
-import { createContainer, EventStreamsToken, HttpAppToken, openPersistence, RealtimeConnectionsToken, WebSocketGatewayToken } from './container.js';
+import {
+  CounterStoreToken,
+  createContainer,
+  EventStreamsToken,
+  HttpAppToken,
+  openPersistence,
+  RealtimeConnectionsToken,
+  WebSocketGatewayToken,
+} from './container.js';
 
 const SHUTDOWN_GRACE_MS = 8_000;
 
@@ -45,9 +53,12 @@ const main = async (): Promise<void> => {
     `using the ${where}; ${applied.length === 0 ? 'its schema is up to date' : `applied ${applied.length} migration${applied.length === 1 ? '' : 's'}`}`,
   );
   const streams = container.get(EventStreamsToken);
+  const counters = container.get(CounterStoreToken);
   try {
     await streams.start();
+    await counters.start();
   } catch (error) {
+    await streams.close().catch(() => undefined);
     await persistence.close().catch(() => undefined);
     return fail(error instanceof Error ? error.message : String(error));
   }
@@ -105,6 +116,7 @@ const main = async (): Promise<void> => {
     await closed;
     await persistence.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
     await streams.close().catch((error: unknown) => logger.error({ err: error }, 'closing the event streams failed'));
+    await counters.close().catch((error: unknown) => logger.error({ err: error }, 'closing the rate-limit counters failed'));
     logger.info('stopped');
     clearTimeout(deadline);
     // Not `process.exit(0)` at once: pino writes stdout asynchronously through libuv's thread pool,

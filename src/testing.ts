@@ -16,8 +16,8 @@ export type InMemoryChatBackendOptions = InMemoryCompositionOptions;
 export interface InMemoryChatBackend extends UseCases {
   /**
    * Time for everything the harness runs: moving it moves every timestamp the use cases write, the
-   * issue and expiry of tokens and logins, the age limit of the event histories, and the failed-login
-   * limiter's windows and locks (past its `Retry-After`, a locked account may log in again).
+   * issue and expiry of tokens and logins, the age limit of the event histories, and the windows
+   * and locks of every rate limit (past its `Retry-After`, a locked account may log in again).
    */
   readonly clock: ManualClock;
   /** Every event the use cases published, in order. */

@@ -41,7 +41,6 @@ export { ChatSessionRepository } from './ports/chat-session-repository.port.js';
 export { Clock } from './ports/clock.port.js';
 export { EventPublisher, type DomainEvent, type DomainEventType } from './ports/event-publisher.port.js';
 export { IdGenerator } from './ports/id-generator.port.js';
-export { LoginAttemptLimiter, type LoginAttempt } from './ports/login-attempt-limiter.port.js';
 export { LoginRepository } from './ports/login-repository.port.js';
 export { MessageRepository, type KeysetPage, type MessageCursor } from './ports/message-repository.port.js';
 export { PasswordHasher } from './ports/password-hasher.port.js';
@@ -49,6 +48,8 @@ export { SecretSealer } from './ports/secret-sealer.port.js';
 export { TokenIssuer, type IssuedToken, type TokenClaims, type TokenType } from './ports/token-issuer.port.js';
 export { TransactionRunner } from './ports/transaction-runner.port.js';
 export { UserRepository } from './ports/user-repository.port.js';
+export { WindowCounters, type WindowCount, type WindowCounter } from './ports/window-counters.port.js';
+export type { CountLimitSettings, ThrottleLimits } from './throttling/throttle-limits.js';
 
 export type { MessageView } from './views/message.view.js';
 export type { Paged, PageRequest, Pagination } from './views/pagination.js';

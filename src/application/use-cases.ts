@@ -25,7 +25,6 @@ import type { ChatSessionRepository } from './ports/chat-session-repository.port
 import type { Clock } from './ports/clock.port.js';
 import type { EventPublisher } from './ports/event-publisher.port.js';
 import type { IdGenerator } from './ports/id-generator.port.js';
-import type { LoginAttemptLimiter } from './ports/login-attempt-limiter.port.js';
 import type { LoginRepository } from './ports/login-repository.port.js';
 import type { MessageRepository } from './ports/message-repository.port.js';
 import type { CommonPasswordList } from './ports/common-password-list.port.js';
@@ -34,6 +33,11 @@ import type { SecretSealer } from './ports/secret-sealer.port.js';
 import type { TokenIssuer } from './ports/token-issuer.port.js';
 import type { TransactionRunner } from './ports/transaction-runner.port.js';
 import type { UserRepository } from './ports/user-repository.port.js';
+import type { WindowCounters } from './ports/window-counters.port.js';
+import { CountLimit } from './throttling/count-limit.service.js';
+import { LoginThrottle } from './throttling/login-throttle.service.js';
+import type { ThrottleLimits } from './throttling/throttle-limits.js';
+import { tooManyMessageWrites, tooManyRegistrations } from '../domain/domain-error.js';
 
 /** Every port the use cases need, each served by one adapter. */
 export interface Ports {
@@ -46,7 +50,8 @@ export interface Ports {
   readonly commonPasswords: CommonPasswordList;
   readonly tokens: TokenIssuer;
   readonly sealer: SecretSealer;
-  readonly limiter: LoginAttemptLimiter;
+  /** Where the rate limits keep their counts. */
+  readonly counters: WindowCounters;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly events: EventPublisher;
@@ -81,30 +86,50 @@ export interface UseCases {
 /** The use cases' own settings: policy values the configuration decides, no adapter involved. */
 export interface UseCaseSettings {
   readonly refresh: RefreshLoginSettings;
+  readonly limits: ThrottleLimits;
 }
 
-/** Wires each use case to the ports it needs. The only place that knows who needs what. */
+/**
+ * Wires each use case to the ports it needs and the limits that apply to it. The only place that
+ * knows who needs what.
+ */
 export const createUseCases = (p: Ports, settings: UseCaseSettings): UseCases => {
+  const { limits } = settings;
   const loginOpener = new LoginOpener(p.logins, p.tokens, p.ids, p.clock);
+  // One throttle for every password check, so logins and `current_password` share their counts.
+  const passwordChecks = new LoginThrottle(p.counters, limits.passwordFailures);
+  const windowOf = (settings: { windowSeconds: number }) => ({ windowMs: settings.windowSeconds * 1000 });
+  const registrations = new CountLimit(
+    p.counters.counter('registrations:address', windowOf(limits.registrationsPerAddress)),
+    limits.registrationsPerAddress,
+    // Each registration is a hash and tells whether a name is taken: no counting, no registering.
+    { refusal: tooManyRegistrations, whenStoreFails: 'refuse' },
+  );
+  const messageWrites = new CountLimit(
+    p.counters.counter('message-writes:user', windowOf(limits.messageWritesPerUser)),
+    limits.messageWritesPerUser,
+    // Only a bound on volume: chat keeps working while the counters are away, as it does for real time.
+    { refusal: tooManyMessageWrites, whenStoreFails: 'allow' },
+  );
   const listMessages = new ListMessages(p.messages);
   const scrollMessages = new ScrollMessages(p.messages);
   return {
-    registerUser: new RegisterUser(p.users, p.hasher, p.commonPasswords, p.ids, p.clock, p.transactions, loginOpener),
-    logIn: new LogIn(p.users, p.hasher, p.limiter, p.transactions, loginOpener),
+    registerUser: new RegisterUser(p.users, p.hasher, p.commonPasswords, p.ids, p.clock, p.transactions, loginOpener, registrations),
+    logIn: new LogIn(p.users, p.logins, p.hasher, passwordChecks, p.transactions, loginOpener),
     refreshLogin: new RefreshLogin(p.logins, p.users, p.tokens, p.sealer, p.clock, p.transactions, p.events, settings.refresh),
     logOut: new LogOut(p.logins, p.clock, p.events),
     logOutEverywhere: new LogOutEverywhere(p.logins, p.clock, p.events),
     authenticate: new Authenticate(p.tokens, p.logins, p.clock),
     checkLogin: new CheckLogin(p.logins, p.clock),
     getProfile: new GetProfile(p.users),
-    updateProfile: new UpdateProfile(p.users, p.logins, p.hasher, p.commonPasswords, p.limiter, p.clock, p.transactions, p.events),
-    deleteAccount: new DeleteAccount(p.users, p.logins, p.hasher, p.limiter, p.clock, p.transactions, p.events),
+    updateProfile: new UpdateProfile(p.users, p.logins, p.hasher, p.commonPasswords, passwordChecks, p.clock, p.transactions, p.events),
+    deleteAccount: new DeleteAccount(p.users, p.logins, p.hasher, passwordChecks, p.clock, p.transactions, p.events),
     createSession: new CreateSession(p.sessions, p.clock, p.events),
     listSessions: new ListSessions(p.sessions),
     getSession: new GetSession(p.sessions, p.messages),
     renameSession: new RenameSession(p.sessions, p.clock, p.transactions, p.events),
     deleteSession: new DeleteSession(p.sessions, p.clock, p.transactions, p.events),
-    sendMessage: new SendMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
+    sendMessage: new SendMessage(p.sessions, p.messages, p.clock, p.transactions, p.events, messageWrites),
     listMessages,
     scrollMessages,
     readMessages: new ReadMessages(listMessages, scrollMessages),

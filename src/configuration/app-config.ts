@@ -28,7 +28,10 @@ export interface AppConfig {
   readonly bcryptRounds: number;
   readonly bodyLimitBytes: number;
   readonly corsOrigins: readonly string[];
-  readonly loginLimits: { readonly perAccount: number; readonly perAddress: number; readonly windowSeconds: number };
+  /** At most `concurrency` password hashes and comparisons at once, and `queueLimit` waiting; more are refused (503). */
+  readonly passwordHashing: { readonly concurrency: number; readonly queueLimit: number };
+  /** Every rate limit; with `realtime.redis` set, their counts live in that Redis. */
+  readonly throttling: ThrottlingConfig;
   /** Whether `X-Forwarded-For` is believed (only behind a proxy you run). */
   readonly trustProxy: boolean;
   readonly realtime: RealtimeConfig;
@@ -45,4 +48,21 @@ export interface RealtimeConfig {
   readonly maxConnectionsPerUser: number;
   readonly pingIntervalSeconds: number;
   readonly keepAliveSeconds: number;
+}
+
+/** At most `points` in each window of `windowSeconds`. */
+export interface CountLimitConfig {
+  readonly points: number;
+  readonly windowSeconds: number;
+}
+
+export interface ThrottlingConfig {
+  /** Failed password checks: of one account from one address, from one address, of one account. */
+  readonly passwordFailures: {
+    readonly perAccountAndAddress: CountLimitConfig;
+    readonly perAddress: CountLimitConfig;
+    readonly perAccount: CountLimitConfig;
+  };
+  readonly registrationsPerAddress: CountLimitConfig;
+  readonly messageWritesPerUser: CountLimitConfig;
 }

@@ -76,8 +76,16 @@ export class RateLimitedError extends DomainError {
 
 export class UnavailableError extends DomainError {
   readonly kind = 'unavailable';
-  constructor(message = 'Service temporarily unavailable', options?: { cause?: unknown }) {
-    super(message, 'unavailable', options);
+  /** Whole seconds after which trying again may succeed (at least 1). */
+  readonly retryAfterSeconds: number;
+
+  constructor(
+    message = 'Service temporarily unavailable',
+    options: { cause?: unknown; code?: string; retryAfterSeconds?: number } = {},
+  ) {
+    super(message, options.code ?? 'unavailable', options.cause === undefined ? undefined : { cause: options.cause });
+    // Five seconds unless the failing part knows better: a dependency that went away is rarely back sooner.
+    this.retryAfterSeconds = Math.max(1, Math.ceil(options.retryAfterSeconds ?? 5));
   }
 }
 
@@ -91,3 +99,11 @@ export const wrongCurrentPassword = (): UnauthenticatedError =>
   new UnauthenticatedError('Current password is incorrect', 'invalid_current_password');
 export const usernameTaken = (): ConflictError => new ConflictError('Username already exists', 'username_taken');
 export const emailTaken = (): ConflictError => new ConflictError('Email already exists', 'email_taken');
+export const tooManyLoginAttempts = (retryAfterSeconds: number): RateLimitedError => new RateLimitedError(retryAfterSeconds);
+export const tooManyRegistrations = (retryAfterSeconds: number): RateLimitedError =>
+  new RateLimitedError(retryAfterSeconds, 'Too many registrations, try again later');
+export const tooManyMessageWrites = (retryAfterSeconds: number): RateLimitedError =>
+  new RateLimitedError(retryAfterSeconds, 'Too many messages, try again later');
+/** Password hashing is at capacity: its queue is full. */
+export const serverBusy = (retryAfterSeconds: number): UnavailableError =>
+  new UnavailableError('Server busy, try again later', { code: 'server_busy', retryAfterSeconds });

@@ -59,6 +59,14 @@ const REFUSED = [
   ['DB_POOL_MAX', { DB_POOL_MAX: '0' }],
   ['TRUST_PROXY', { TRUST_PROXY: 'sometimes' }],
   ['LOGIN_FAILURE_WINDOW', { LOGIN_FAILURE_WINDOW: '1w' }],
+  ['LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS', { LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: '0' }],
+  ['LOGIN_MAX_FAILURES_PER_ACCOUNT', { LOGIN_MAX_FAILURES_PER_ACCOUNT: 'many' }],
+  ['LOGIN_ACCOUNT_FAILURE_WINDOW', { LOGIN_ACCOUNT_FAILURE_WINDOW: '0' }],
+  ['REGISTRATIONS_PER_ADDRESS', { REGISTRATIONS_PER_ADDRESS: '0' }],
+  ['REGISTRATION_WINDOW', { REGISTRATION_WINDOW: 'hourly' }],
+  ['MESSAGE_WRITES_PER_MINUTE', { MESSAGE_WRITES_PER_MINUTE: '-1' }],
+  ['PASSWORD_HASH_CONCURRENCY', { PASSWORD_HASH_CONCURRENCY: '0' }],
+  ['PASSWORD_HASH_QUEUE', { PASSWORD_HASH_QUEUE: 'unbounded' }],
   ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
   ['REDIS_KEY_PREFIX', { REDIS_KEY_PREFIX: 'chat prefix' }],
   ['EVENT_HISTORY_SIZE', { EVENT_HISTORY_SIZE: '0' }],
@@ -91,7 +99,16 @@ describe('parseConfig', () => {
         bcryptRounds: 12,
         bodyLimitBytes: 1024 * 1024,
         corsOrigins: [],
-        loginLimits: { perAccount: 5, perAddress: 20, windowSeconds: 900 },
+        passwordHashing: { concurrency: 4, queueLimit: 64 },
+        throttling: {
+          passwordFailures: {
+            perAccountAndAddress: { points: 5, windowSeconds: 900 },
+            perAddress: { points: 20, windowSeconds: 900 },
+            perAccount: { points: 100, windowSeconds: 86_400 },
+          },
+          registrationsPerAddress: { points: 10, windowSeconds: 3600 },
+          messageWritesPerUser: { points: 3000, windowSeconds: 60 },
+        },
         trustProxy: false,
         realtime: {
           redis: null,
@@ -134,6 +151,16 @@ describe('parseConfig', () => {
           REALTIME_MAX_CONNECTIONS_PER_USER: '1000',
           WS_PING_INTERVAL: '10s',
           SSE_KEEPALIVE_INTERVAL: '5',
+          LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: '3',
+          LOGIN_MAX_FAILURES_PER_ADDRESS: '50',
+          LOGIN_FAILURE_WINDOW: '10m',
+          LOGIN_MAX_FAILURES_PER_ACCOUNT: '500',
+          LOGIN_ACCOUNT_FAILURE_WINDOW: '2d',
+          REGISTRATIONS_PER_ADDRESS: '100',
+          REGISTRATION_WINDOW: '30m',
+          MESSAGE_WRITES_PER_MINUTE: '600',
+          PASSWORD_HASH_CONCURRENCY: '8',
+          PASSWORD_HASH_QUEUE: '0',
         }),
       );
 
@@ -146,6 +173,16 @@ describe('parseConfig', () => {
         bcryptRounds: 4,
         corsOrigins: ['https://app.example.com', 'https://admin.example.com'],
         trustProxy: true,
+        passwordHashing: { concurrency: 8, queueLimit: 0 },
+        throttling: {
+          passwordFailures: {
+            perAccountAndAddress: { points: 3, windowSeconds: 600 },
+            perAddress: { points: 50, windowSeconds: 600 },
+            perAccount: { points: 500, windowSeconds: 2 * 86_400 },
+          },
+          registrationsPerAddress: { points: 100, windowSeconds: 1800 },
+          messageWritesPerUser: { points: 600, windowSeconds: 60 },
+        },
         realtime: {
           redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'chat-staging:' },
           historySize: 500,
@@ -342,7 +379,7 @@ describe('parseConfig', () => {
     ])('%s is %i seconds', (value, seconds) => {
       expect(parseConfig(valid({ ACCESS_TOKEN_TTL: value })).jwt.accessTtlSeconds).toBe(seconds);
       expect(parseConfig(valid({ REFRESH_TOKEN_TTL: value })).jwt.refreshTtlSeconds).toBe(seconds);
-      expect(parseConfig(valid({ LOGIN_FAILURE_WINDOW: value })).loginLimits.windowSeconds).toBe(seconds);
+      expect(parseConfig(valid({ LOGIN_FAILURE_WINDOW: value })).throttling.passwordFailures.perAccountAndAddress.windowSeconds).toBe(seconds);
     });
   });
 
@@ -397,7 +434,9 @@ describe('parseConfig', () => {
     const durations = {
       ACCESS_TOKEN_TTL: (config: AppConfig) => config.jwt.accessTtlSeconds,
       REFRESH_TOKEN_TTL: (config: AppConfig) => config.jwt.refreshTtlSeconds,
-      LOGIN_FAILURE_WINDOW: (config: AppConfig) => config.loginLimits.windowSeconds,
+      LOGIN_FAILURE_WINDOW: (config: AppConfig) => config.throttling.passwordFailures.perAccountAndAddress.windowSeconds,
+      LOGIN_ACCOUNT_FAILURE_WINDOW: (config: AppConfig) => config.throttling.passwordFailures.perAccount.windowSeconds,
+      REGISTRATION_WINDOW: (config: AppConfig) => config.throttling.registrationsPerAddress.windowSeconds,
       EVENT_HISTORY_TTL: (config: AppConfig) => config.realtime.historyTtlSeconds,
       WS_PING_INTERVAL: (config: AppConfig) => config.realtime.pingIntervalSeconds,
       SSE_KEEPALIVE_INTERVAL: (config: AppConfig) => config.realtime.keepAliveSeconds,

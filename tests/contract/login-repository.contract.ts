@@ -359,6 +359,31 @@ export function describeLoginRepositoryContract(target: RepositoryTarget): void 
       });
     });
 
+    describe('where a user has signed in from', () => {
+      it('when a user has a login from an address, live, revoked or expired, it has signed in from there; from elsewhere it has not', async () => {
+        const owner = await givenUser();
+        await givenLogin(owner, { address: '203.0.113.7' });
+        await givenLogin(owner, { address: '2001:db8::1', revokedAt: at(MINUTE) });
+        await givenLogin(owner, { address: '198.51.100.4', expiresAt: at(HOUR) });
+        await givenLogin(owner, { address: null });
+
+        for (const address of ['203.0.113.7', '2001:db8::1', '198.51.100.4']) {
+          expect(await logins.hasSignedInFrom(owner.id, address)).toBe(true);
+        }
+        expect(await logins.hasSignedInFrom(owner.id, '203.0.113.70')).toBe(false);
+        expect(await logins.hasSignedInFrom(owner.id, '203.0.113')).toBe(false);
+      });
+
+      it("when another user signed in from an address, the address is not this user's", async () => {
+        const owner = await givenUser();
+        const other = await givenUser();
+        await givenLogin(other, { address: '203.0.113.8' });
+
+        expect(await logins.hasSignedInFrom(owner.id, '203.0.113.8')).toBe(false);
+        expect(await logins.hasSignedInFrom(randomUUID(), '203.0.113.8')).toBe(false);
+      });
+    });
+
     describe('revoking every login of a user', () => {
       it('when all but one are revoked, only the live others are revoked and named', async () => {
         const owner = await givenUser();

@@ -9,6 +9,7 @@ import { expectError, expectJson, INVALID_CREDENTIALS } from '../support/http-ex
 import { describeOverDatabases } from '../support/http-targets.js';
 import { startTestServer, type TestServer } from '../support/http-test-server.js';
 
+const PER_ACCOUNT_AND_ADDRESS = 5;
 const PER_ACCOUNT = 5;
 const PER_ADDRESS = 10;
 const WINDOW_SECONDS = 60;
@@ -52,7 +53,9 @@ describeOverDatabases('brute force', (database) => {
     server = await startTestServer({
       database,
       env: {
+        LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS: String(PER_ACCOUNT_AND_ADDRESS),
         LOGIN_MAX_FAILURES_PER_ACCOUNT: String(PER_ACCOUNT),
+        LOGIN_ACCOUNT_FAILURE_WINDOW: String(WINDOW_SECONDS),
         LOGIN_MAX_FAILURES_PER_ADDRESS: String(PER_ADDRESS),
         LOGIN_FAILURE_WINDOW: String(WINDOW_SECONDS),
         TRUST_PROXY: 'true',
@@ -111,16 +114,30 @@ describeOverDatabases('brute force', (database) => {
       expectError(await login(user.username, user.password, office), 429, RATE_LIMITED.error, RATE_LIMITED.code);
     });
 
-    it('when the right password follows wrong ones, then it logs in and the account starts over', async () => {
+    it('when the right password follows wrong ones from one address, then it logs in and that address starts over', async () => {
+      const user = await registerAndLogin(api);
+      // Signed in from there once: the account's own limit over all addresses does not hold it.
+      const home = freshAddress();
+      expect((await login(user.username, user.password, home)).status).toBe(200);
+      const wrong = await atOnce(PER_ACCOUNT_AND_ADDRESS - 1, () => login(user.username, WRONG_PASSWORD, home));
+      expect(comparedOf(wrong, INVALID_CREDENTIALS)).toBe(PER_ACCOUNT_AND_ADDRESS - 1);
+
+      expect((await login(user.username, user.password, home)).status).toBe(200);
+
+      for (let attempt = 0; attempt < PER_ACCOUNT_AND_ADDRESS; attempt++) {
+        expectJson(await login(user.username, WRONG_PASSWORD, home), 401, INVALID_CREDENTIALS);
+      }
+      expectError(await login(user.username, user.password, home), 429, RATE_LIMITED.error, RATE_LIMITED.code);
+    });
+
+    it('when the right password follows wrong ones from many addresses, then it logs in but the account keeps their count', async () => {
       const user = await registerAndLogin(api);
       const wrong = await atOnce(PER_ACCOUNT - 1, () => login(user.username, WRONG_PASSWORD, freshAddress()));
       expect(comparedOf(wrong, INVALID_CREDENTIALS)).toBe(PER_ACCOUNT - 1);
 
       expect((await login(user.username, user.password, freshAddress())).status).toBe(200);
 
-      for (let attempt = 0; attempt < PER_ACCOUNT; attempt++) {
-        expectJson(await login(user.username, WRONG_PASSWORD, freshAddress()), 401, INVALID_CREDENTIALS);
-      }
+      expectJson(await login(user.username, WRONG_PASSWORD, freshAddress()), 401, INVALID_CREDENTIALS);
       expectError(await login(user.username, user.password, freshAddress()), 429, RATE_LIMITED.error, RATE_LIMITED.code);
     });
   });
@@ -163,23 +180,26 @@ describeOverDatabases('brute force', (database) => {
       expect((await api.get('/auth/profile', user.accessToken)).status).toBe(200);
     });
 
-    it('when the right current password follows wrong ones, then the change is made and the account starts over', async () => {
+    it('when the right current password follows wrong ones from one address, then the change is made and that address starts over, for logins too', async () => {
       const user = await registerAndLogin(api);
+      const home = freshAddress();
+      expect((await login(user.username, user.password, home)).status).toBe(200);
       const change = (current: string, next: string) =>
         api.request('PUT', '/auth/profile', {
           body: { password: next, current_password: current },
           token: user.accessToken,
-          headers: withAddress(freshAddress()),
+          headers: withAddress(home),
         });
-      for (let attempt = 0; attempt < PER_ACCOUNT - 1; attempt++) {
+      for (let attempt = 0; attempt < PER_ACCOUNT_AND_ADDRESS - 1; attempt++) {
         expectJson(await change(WRONG_PASSWORD, 'NewSecurePass1'), 401, WRONG_CURRENT_PASSWORD);
       }
 
       expect((await change(user.password, 'NewSecurePass1')).status).toBe(200);
 
-      for (let attempt = 0; attempt < PER_ACCOUNT; attempt++) {
-        expectJson(await login(user.username, WRONG_PASSWORD, freshAddress()), 401, INVALID_CREDENTIALS);
+      for (let attempt = 0; attempt < PER_ACCOUNT_AND_ADDRESS; attempt++) {
+        expectJson(await login(user.username, WRONG_PASSWORD, home), 401, INVALID_CREDENTIALS);
       }
+      expectError(await login(user.username, 'NewSecurePass1', home), 429, RATE_LIMITED.error, RATE_LIMITED.code);
     });
   });
 });

@@ -10,6 +10,7 @@ import { UserRepository } from '../../src/application/ports/user-repository.port
 import type { Persistence } from '../../src/adapters/persistence/persistence.js';
 import { parseConfig, type AppConfig, type DatabaseConfig } from '../../src/config.js';
 import {
+  CounterStoreToken,
   createContainer,
   EventStreamsToken,
   HttpAppToken,
@@ -83,6 +84,8 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
     NODE_ENV: 'test',
     JWT_SECRET_KEY: randomBytes(48).toString('base64url'),
     BCRYPT_ROUNDS: '4',
+    // Every test registers from the one loopback address; the limit has tests of its own that set it.
+    REGISTRATIONS_PER_ADDRESS: '1000000',
     ...options.env,
   });
 
@@ -136,6 +139,9 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
     const streams = container.get(EventStreamsToken);
     await streams.start();
     cleanups.push(() => streams.close());
+    const counters = container.get(CounterStoreToken);
+    await counters.start();
+    cleanups.push(() => counters.close());
     const app = container.get(HttpAppToken);
     const server = createHttpServer(app);
     const gateway = container.get(WebSocketGatewayToken);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../application/ports/clock.port.js';
 import type { DomainEvent } from '../../application/ports/event-publisher.port.js';
 import { UnavailableError } from '../../domain/domain-error.js';
+import { redisConnectionOptions, safeRedisUrl } from '../redis/redis-connection.js';
 import type { EventStreams, FrameListener, HistoryLimits, LoginsEndedListener, StreamSubscription, SubscribeOptions } from './event-streams.js';
 import { LocalSubscribers } from './local-subscribers.js';
 import { presentEvent } from './present-event.js';
@@ -37,17 +38,6 @@ interface ScriptedRedis extends Redis {
   chatSkip(meta: string): Promise<number>;
 }
 
-/** The URL with any password hidden, for messages and logs. */
-const safeUrl = (url: string): string => {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the configured REDIS_URL';
-  }
-};
-
 /**
  * The streams of any number of instances, in Redis: offsets and history in per-user keys written
  * by one script (see `redis-scripts.ts`), fan-out over one pub/sub channel that every instance
@@ -77,16 +67,7 @@ export class RedisEventStreams implements EventStreams {
   constructor(private readonly options: RedisEventStreamsOptions) {
     this.subscribers = new LocalSubscribers((error) => options.logger.error({ err: error }, 'a real-time listener failed'));
     this.channel = `${options.keyPrefix}events`;
-    const connection = {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResubscribe: false,
-      commandTimeout: options.commandTimeoutMs ?? 1_000,
-      connectTimeout: options.connectTimeoutMs ?? 3_000,
-      // Reconnect for ever, soon: delivery resumes by itself once Redis is back.
-      retryStrategy: (attempt: number) => Math.min(50 * attempt, 1_000),
-    };
+    const connection = redisConnectionOptions(options);
     this.commands = new Redis(options.url, connection) as ScriptedRedis;
     this.commands.defineCommand('chatPublish', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
     this.commands.defineCommand('chatRead', { numberOfKeys: 2, lua: READ_SCRIPT });
@@ -128,7 +109,7 @@ export class RedisEventStreams implements EventStreams {
     } catch (error) {
       this.commands.disconnect();
       this.listener.disconnect();
-      throw new Error(`cannot reach Redis at ${safeUrl(this.options.url)}: ${error instanceof Error ? error.message : String(error)}`, {
+      throw new Error(`cannot reach Redis at ${safeRedisUrl(this.options.url)}: ${error instanceof Error ? error.message : String(error)}`, {
         cause: error,
       });
     }

@@ -2,15 +2,15 @@ import * as v from 'valibot';
 import { invalidToken, wrongCurrentPassword } from '../../domain/domain-error.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { EventPublisher } from '../ports/event-publisher.port.js';
-import type { LoginAttemptLimiter } from '../ports/login-attempt-limiter.port.js';
 import type { LoginRepository } from '../ports/login-repository.port.js';
 import type { PasswordHasher } from '../ports/password-hasher.port.js';
 import type { TransactionRunner } from '../ports/transaction-runner.port.js';
 import type { UserRepository } from '../ports/user-repository.port.js';
+import type { LoginThrottle } from '../throttling/login-throttle.service.js';
 import { typedPasswordField, userIdField } from '../validation/fields.js';
 import { validate } from '../validation/validate.js';
 import { clientInfoField, type ClientInfo } from './client-info.js';
-import { accountKeyOf } from './account-key.js';
+import { passwordAttemptOf } from './account-key.js';
 
 const schema = v.object(
   { userId: userIdField, currentPassword: typedPasswordField, client: clientInfoField },
@@ -33,7 +33,7 @@ export class DeleteAccount {
     private readonly users: UserRepository,
     private readonly logins: LoginRepository,
     private readonly hasher: PasswordHasher,
-    private readonly limiter: LoginAttemptLimiter,
+    private readonly throttle: LoginThrottle,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
     private readonly events: EventPublisher,
@@ -43,11 +43,9 @@ export class DeleteAccount {
     const { userId, currentPassword, client } = validate(schema, input);
     const user = await this.users.findById(userId);
     if (!user) throw invalidToken();
-    // Charged before the comparison, so guesses made at the same time cannot all get through.
-    const attempt = { account: accountKeyOf(user), address: client.address };
-    await this.limiter.acquire(attempt);
-    if (!(await this.hasher.verify(currentPassword, user.passwordHash))) throw wrongCurrentPassword();
-    await this.limiter.release(attempt);
+    // Counted before the comparison, so guesses made at the same time cannot all get through.
+    const attempt = passwordAttemptOf(user, client.address, this.logins);
+    if (!(await this.throttle.check(attempt, () => this.hasher.verify(currentPassword, user.passwordHash)))) throw wrongCurrentPassword();
 
     const ended = await this.transactions.run(async () => {
       const loginIds = await this.logins.revokeAllOfUser(userId, this.clock.now());

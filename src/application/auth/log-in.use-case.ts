@@ -1,9 +1,10 @@
 import * as v from 'valibot';
 import { ForbiddenError, invalidCredentials } from '../../domain/domain-error.js';
-import type { LoginAttemptLimiter } from '../ports/login-attempt-limiter.port.js';
+import type { LoginRepository } from '../ports/login-repository.port.js';
 import type { PasswordHasher } from '../ports/password-hasher.port.js';
 import type { TransactionRunner } from '../ports/transaction-runner.port.js';
 import type { UserRepository } from '../ports/user-repository.port.js';
+import type { LoginThrottle } from '../throttling/login-throttle.service.js';
 import { loginNameField, PASSWORD_MAX_BYTES, typedPasswordField } from '../validation/fields.js';
 import { utf8ByteLength } from '../validation/sanitize.js';
 import { validate } from '../validation/validate.js';
@@ -11,7 +12,7 @@ import { toUserView, type UserView } from '../views/user.view.js';
 import { clientInfoField, type ClientInfo } from './client-info.js';
 import type { LoginOpener } from './login-opener.service.js';
 import type { TokenPair } from './token-pair.js';
-import { accountKeyOf, unknownAccountKey } from './account-key.js';
+import { passwordAttemptOf, unknownAccountKey } from './account-key.js';
 
 const schema = v.object(
   {
@@ -44,8 +45,9 @@ export class LogIn {
 
   constructor(
     private readonly users: UserRepository,
+    private readonly logins: LoginRepository,
     private readonly hasher: PasswordHasher,
-    private readonly limiter: LoginAttemptLimiter,
+    private readonly throttle: LoginThrottle,
     private readonly transactions: TransactionRunner,
     private readonly loginOpener: LoginOpener,
   ) {
@@ -59,23 +61,20 @@ export class LogIn {
     const user = username.includes('@')
       ? await this.users.findByEmail(username.toLowerCase())
       : await this.users.findByUsername(username);
-    // Attempts count against the account however it was named (see `accountKeyOf`).
-    const attempt = { account: user ? accountKeyOf(user) : unknownAccountKey(username), address: client.address };
-    // Charged before the comparison, so guesses made at the same time cannot all get past the
-    // limit; an unknown name is charged the same way, so it fails like a wrong password.
-    await this.limiter.acquire(attempt);
-
+    // Attempts count against the account however it was named (see `accountKeyOf`); an unknown
+    // name is counted the same way, so it fails like a wrong password.
+    const attempt = user ? passwordAttemptOf(user, client.address, this.logins) : { account: unknownAccountKey(username), address: client.address };
     // No stored password is longer than bcrypt reads, and comparing a longer one would let its
     // first 72 bytes stand for the whole.
     // Both branches make exactly one comparison, so the answer takes as long for a miss.
     const comparable = utf8ByteLength(password) <= PASSWORD_MAX_BYTES;
-    const verified = await this.hasher.verify(password, user ? user.passwordHash : await this.timingDecoy);
-    const matches = user !== null && comparable && verified;
+    const matches = await this.throttle.check(attempt, async () => {
+      const verified = await this.hasher.verify(password, user ? user.passwordHash : await this.timingDecoy);
+      return user !== null && comparable && verified;
+    });
 
-    // A failure keeps the point it was charged.
     if (!user || !matches) throw invalidCredentials();
-    // The right password was no guess, even for a disabled account: hand its point back.
-    await this.limiter.release(attempt);
+    // The right password was no guess, even for a disabled account: it counted as a success.
     if (!user.isActive) throw new ForbiddenError('Account is disabled', 'account_disabled');
 
     const tokens = await this.transactions.run(() =>

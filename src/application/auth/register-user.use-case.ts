@@ -7,6 +7,7 @@ import type { IdGenerator } from '../ports/id-generator.port.js';
 import type { PasswordHasher } from '../ports/password-hasher.port.js';
 import type { TransactionRunner } from '../ports/transaction-runner.port.js';
 import type { UserRepository } from '../ports/user-repository.port.js';
+import type { CountLimit } from '../throttling/count-limit.service.js';
 import { emailField, passwordField, usernameField } from '../validation/fields.js';
 import { validate } from '../validation/validate.js';
 import { toUserView, type UserView } from '../views/user.view.js';
@@ -32,7 +33,10 @@ export interface RegisterUserOutput {
   tokens: TokenPair;
 }
 
-/** Creates an account and signs it in on the device that created it. */
+/**
+ * Creates an account and signs it in on the device that created it. Registrations are limited per
+ * client address: each costs a password hash, and each answer tells whether a name is taken.
+ */
 export class RegisterUser {
   constructor(
     private readonly users: UserRepository,
@@ -42,11 +46,15 @@ export class RegisterUser {
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
     private readonly loginOpener: LoginOpener,
+    private readonly registrationsPerAddress: CountLimit,
   ) {}
 
   async execute(input: RegisterUserInput): Promise<RegisterUserOutput> {
     const { username, email, password, client } = validate(schema, input);
     refuseCommonPassword(this.commonPasswords, password);
+    // Counted before anything is looked up, so that a taken name costs an attempt too; an
+    // in-process caller that names no address is not limited.
+    if (client.address !== null) await this.registrationsPerAddress.take(client.address);
     // Checked first for a friendly answer; the repository's unique keys still settle races.
     if (await this.users.findByUsername(username)) throw usernameTaken();
     if (await this.users.findByEmail(email)) throw emailTaken();

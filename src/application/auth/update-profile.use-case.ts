@@ -3,16 +3,16 @@ import { emailTaken, invalidToken, usernameTaken, ValidationError, wrongCurrentP
 import type { Clock } from '../ports/clock.port.js';
 import type { CommonPasswordList } from '../ports/common-password-list.port.js';
 import type { EventPublisher } from '../ports/event-publisher.port.js';
-import type { LoginAttemptLimiter } from '../ports/login-attempt-limiter.port.js';
 import type { LoginRepository } from '../ports/login-repository.port.js';
 import type { PasswordHasher } from '../ports/password-hasher.port.js';
 import type { TransactionRunner } from '../ports/transaction-runner.port.js';
 import type { UserRepository } from '../ports/user-repository.port.js';
+import type { LoginThrottle } from '../throttling/login-throttle.service.js';
 import { emailField, passwordField, typedPasswordField, userIdField, usernameField } from '../validation/fields.js';
 import { validate } from '../validation/validate.js';
 import { toUserView, type UserView } from '../views/user.view.js';
 import { clientInfoField, type ClientInfo } from './client-info.js';
-import { accountKeyOf } from './account-key.js';
+import { passwordAttemptOf } from './account-key.js';
 import { refuseCommonPassword } from './common-password.js';
 
 const schema = v.object(
@@ -52,7 +52,7 @@ export class UpdateProfile {
     private readonly logins: LoginRepository,
     private readonly hasher: PasswordHasher,
     private readonly commonPasswords: CommonPasswordList,
-    private readonly limiter: LoginAttemptLimiter,
+    private readonly throttle: LoginThrottle,
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
     private readonly events: EventPublisher,
@@ -75,11 +75,10 @@ export class UpdateProfile {
       if (await this.users.findByEmail(changes.email)) throw emailTaken();
     }
     if (changes.password !== undefined) {
-      // Charged before the comparison, so guesses made at the same time cannot all get through.
-      const attempt = { account: accountKeyOf(user), address: changes.client.address };
-      await this.limiter.acquire(attempt);
-      if (!(await this.hasher.verify(changes.currentPassword ?? '', user.passwordHash))) throw wrongCurrentPassword();
-      await this.limiter.release(attempt);
+      // Counted before the comparison, so guesses made at the same time cannot all get through.
+      const attempt = passwordAttemptOf(user, changes.client.address, this.logins);
+      const currentPassword = changes.currentPassword ?? '';
+      if (!(await this.throttle.check(attempt, () => this.hasher.verify(currentPassword, user.passwordHash)))) throw wrongCurrentPassword();
       user.changePasswordHash(await this.hasher.hash(changes.password), now);
     }
     if (changes.username !== undefined) user.rename(changes.username, now);

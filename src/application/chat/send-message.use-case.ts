@@ -6,6 +6,7 @@ import type { Clock } from '../ports/clock.port.js';
 import type { EventPublisher } from '../ports/event-publisher.port.js';
 import type { MessageRepository } from '../ports/message-repository.port.js';
 import type { TransactionRunner } from '../ports/transaction-runner.port.js';
+import type { CountLimit } from '../throttling/count-limit.service.js';
 import { senderField, textField, userIdField } from '../validation/fields.js';
 import { parseResourceId } from '../validation/resource-id.js';
 import { validate } from '../validation/validate.js';
@@ -24,7 +25,10 @@ export interface SendMessageInput {
   sender?: Sender | null;
 }
 
-/** Adds a message to one of the caller's sessions and makes that session the most recent. */
+/**
+ * Adds a message to one of the caller's sessions and makes that session the most recent. Counts
+ * against the user's limit on message writes.
+ */
 export class SendMessage {
   constructor(
     private readonly sessions: ChatSessionRepository,
@@ -32,11 +36,13 @@ export class SendMessage {
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
     private readonly events: EventPublisher,
+    private readonly messageWrites: CountLimit,
   ) {}
 
   async execute(input: SendMessageInput): Promise<MessageView> {
     const sessionId = parseResourceId(input?.sessionId, sessionNotFound);
     const { userId, text, sender } = validate(schema, input);
+    await this.messageWrites.take(userId);
     const view = await this.transactions.run(async () => {
       // The session row is locked before the message is inserted: the insert's foreign-key check
       // takes a shared lock on it, and upgrading that lock afterwards deadlocks concurrent senders.

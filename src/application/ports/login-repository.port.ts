@@ -32,6 +32,11 @@ export interface LoginRepository {
    */
   saveRotation(login: Login, previousHash: string): Promise<boolean>;
   /**
+   * Whether the user has ever signed in (registered, or logged in) from `address`: any login of
+   * theirs from it, live, revoked or expired. Addresses compare exactly as stored.
+   */
+  hasSignedInFrom(userId: string, address: string): Promise<boolean>;
+  /**
    * Revokes every live login of the user but `exceptLoginId`, removing their sealed pairs; returns
    * the ids it revoked.
    */

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { LoginAttempt, LoginAttemptLimiter } from '../../../src/application/ports/login-attempt-limiter.port.js';
+import type { WindowCounters } from '../../../src/application/ports/window-counters.port.js';
 import { ManualClock } from '../../../src/adapters/system/manual.clock.js';
-import { FixedWindowLoginAttemptLimiter } from '../../../src/adapters/throttling/fixed-window.login-attempt-limiter.js';
+import { MemoryWindowCounters } from '../../../src/adapters/throttling/memory.window-counters.js';
 import {
   ForbiddenError,
   RateLimitedError,
@@ -413,6 +413,50 @@ describe('LogIn', () => {
     });
   });
 
+  describe('when the right password comes many times at once', () => {
+    it('logs in all twelve of twelve logins with the right password sent at once, from one address or none', async () => {
+      const backend = newBackend();
+      await registerAlice(backend);
+
+      const outcomes = await outcomesOf([
+        ...atOnce(12, () => backend.logIn.execute({ username: 'alice', password: ALICE.password, client: { address: '192.0.2.8' } })),
+        ...atOnce(12, () => backend.logIn.execute({ username: 'alice', password: ALICE.password })),
+      ]);
+
+      expect(outcomes).toEqual({ succeeded: 24 });
+    });
+  });
+
+  describe('when strangers guess from elsewhere', () => {
+    it('never locks the owner out of an address the owner has signed in from, though a new address is refused', async () => {
+      const backend = newBackend({ loginAttempts: { perAccount: 3 } });
+      const alice = await register(backend, { client: { address: '192.0.2.20' } });
+      for (const address of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) await failLogins(backend, 1, 'alice', address);
+      await expect(
+        backend.logIn.execute({ username: 'alice', password: ALICE.password, client: { address: '198.51.100.4' } }),
+      ).rejects.toMatchObject(RATE_LIMITED);
+
+      const fromHome = await backend.logIn.execute({ username: 'alice', password: ALICE.password, client: { address: '192.0.2.20' } });
+
+      expect(fromHome.user.id).toBe(alice.user.id);
+    });
+
+    it('counts an address as known once the owner has logged in from it, not only registered', async () => {
+      const backend = newBackend({ loginAttempts: { perAccount: 2 } });
+      await registerAlice(backend);
+      await backend.logIn.execute({ username: 'alice', password: ALICE.password, client: { address: '192.0.2.30' } });
+      await failLogins(backend, 1, 'alice', '198.51.100.5');
+      await failLogins(backend, 1, 'alice', '198.51.100.6');
+
+      await expect(
+        backend.logIn.execute({ username: 'alice', password: ALICE.password, client: { address: '198.51.100.7' } }),
+      ).rejects.toMatchObject(RATE_LIMITED);
+      await expect(
+        backend.logIn.execute({ username: 'alice', password: ALICE.password, client: { address: '192.0.2.30' } }),
+      ).resolves.toMatchObject({ user: { username: 'alice' } });
+    });
+  });
+
   describe('when logins succeed', () => {
     it('does not count them against the account', async () => {
       const backend = newBackend({ loginAttempts: { perAccount: 2 } });
@@ -454,75 +498,113 @@ describe('LogIn', () => {
     });
   });
 
-  describe('when an attempt is charged', () => {
-    /** The in-memory limiter, recording every call made to it in `steps`. */
-    const recordingLimiter = (steps: Array<{ step: string; attempt?: LoginAttempt }> = []) => {
-      const inner = new FixedWindowLoginAttemptLimiter(new ManualClock());
-      const limiter: LoginAttemptLimiter = {
-        acquire: async (attempt) => {
-          steps.push({ step: 'acquire', attempt });
-          await inner.acquire(attempt);
-        },
-        release: async (attempt) => {
-          steps.push({ step: 'release', attempt });
-          await inner.release(attempt);
+  describe('when an attempt is counted', () => {
+    type Step = { step: string; counter?: string; key?: string };
+    /** Counters in memory, recording every operation made on them in `steps`. */
+    const recordingCounters = (steps: Step[] = []) => {
+      const inner = new MemoryWindowCounters(new ManualClock());
+      const counters: WindowCounters = {
+        counter: (name, options) => {
+          const counter = inner.counter(name, options);
+          const recorded = <A extends unknown[], R>(step: string, run: (key: string, ...rest: A) => Promise<R>) =>
+            (key: string, ...rest: A): Promise<R> => {
+              steps.push({ step, counter: name, key });
+              return run(key, ...rest);
+            };
+          return {
+            add: recorded('add', (key, points?: number) => counter.add(key, points)),
+            subtract: recorded('subtract', (key, points?: number) => counter.subtract(key, points)),
+            get: recorded('get', (key) => counter.get(key)),
+            hold: recorded('hold', (key, count: number, ms: number) => counter.hold(key, count, ms)),
+            delete: recorded('delete', (key) => counter.delete(key)),
+          };
         },
       };
-      return { limiter, calls: steps };
+      return { counters, steps };
     };
-
-    it('charges the attempt before comparing the password, and releases it once the password matches', async () => {
-      const { limiter, calls } = recordingLimiter();
-      const backend = newBackend({ limiter });
-      await registerAlice(backend);
+    const verifyRecordedIn = (backend: InMemoryChatBackend, steps: Step[]) => {
       const { hasher } = backend.ports;
       const verify = hasher.verify.bind(hasher);
-      vi.spyOn(hasher, 'verify').mockImplementation((password, hash) => {
-        calls.push({ step: 'verify' });
+      return vi.spyOn(hasher, 'verify').mockImplementation((password, hash) => {
+        steps.push({ step: 'verify' });
         return verify(password, hash);
       });
+    };
+    const inFlight = 'password-checks-in-flight';
 
-      const { user } = await backend.logIn.execute({ username: 'Alice', password: ALICE.password, client: { address: '192.0.2.4' } });
+    it('counts the attempt as in flight before comparing the password, and once it matches starts its account-and-address count over', async () => {
+      const { counters, steps } = recordingCounters();
+      const backend = newBackend({ counters });
+      const alice = await registerAlice(backend);
+      steps.splice(0);
+      verifyRecordedIn(backend, steps);
+      const account = `user:${alice.user.id}`;
 
-      const attempt = { account: `user:${user.id}`, address: '192.0.2.4' };
-      expect(calls).toEqual([{ step: 'acquire', attempt }, { step: 'verify' }, { step: 'release', attempt }]);
+      await backend.logIn.execute({ username: 'Alice', password: ALICE.password, client: { address: '192.0.2.4' } });
+
+      const compared = steps.findIndex((step) => step.step === 'verify');
+      const sorted = (list: Step[]) => [...list].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      expect(sorted(steps.slice(0, compared))).toEqual(
+        sorted([
+          { step: 'add', counter: inFlight, key: `account-address|192.0.2.4|${account}` },
+          { step: 'add', counter: inFlight, key: `account|${account}` },
+          { step: 'add', counter: inFlight, key: 'address|192.0.2.4' },
+          { step: 'get', counter: 'password-failures:account-address', key: `192.0.2.4|${account}` },
+          { step: 'get', counter: 'password-failures:account', key: account },
+          { step: 'get', counter: 'password-failures:address', key: '192.0.2.4' },
+        ]),
+      );
+      expect(sorted(steps.slice(compared + 1))).toEqual(
+        sorted([
+          { step: 'delete', counter: 'password-failures:account-address', key: `192.0.2.4|${account}` },
+          { step: 'subtract', counter: inFlight, key: `account-address|192.0.2.4|${account}` },
+          { step: 'subtract', counter: inFlight, key: `account|${account}` },
+          { step: 'subtract', counter: inFlight, key: 'address|192.0.2.4' },
+        ]),
+      );
     });
 
-    it('charges a known account by its id however it was named, and an unknown name as typed, in lower case', async () => {
-      const { limiter, calls } = recordingLimiter();
-      const backend = newBackend({ limiter });
+    it('counts a known account by its id however it was named, and an unknown name as typed, in lower case', async () => {
+      const { counters, steps } = recordingCounters();
+      const backend = newBackend({ counters });
       const alice = await registerAlice(backend);
+      steps.splice(0);
 
       await backend.logIn.execute({ username: 'ALICE@example.com', password: 'Wrong-password-1' }).catch(() => undefined);
       await backend.logIn.execute({ username: 'NoBody', password: 'Wrong-password-1' }).catch(() => undefined);
 
-      expect(calls).toEqual([
-        { step: 'acquire', attempt: { account: `user:${alice.user.id}`, address: null } },
-        { step: 'acquire', attempt: { account: 'name:nobody', address: null } },
+      expect(steps.filter((step) => step.step === 'add' && step.counter === 'password-failures:account')).toEqual([
+        { step: 'add', counter: 'password-failures:account', key: `user:${alice.user.id}` },
+        { step: 'add', counter: 'password-failures:account', key: 'name:nobody' },
       ]);
     });
 
-    it('does the same work for an unknown name as for a wrong password: one charge, one comparison', async () => {
-      const { limiter, calls } = recordingLimiter();
-      const backend = newBackend({ limiter });
+    it('does the same work for an unknown name as for a wrong password: the same counting, one comparison', async () => {
+      const { counters, steps } = recordingCounters();
+      const backend = newBackend({ counters });
       await registerAlice(backend);
+      steps.splice(0);
       const verify = vi.spyOn(backend.ports.hasher, 'verify');
+      const work = () => ({ counting: steps.splice(0).map(({ step, counter }) => `${step} ${counter}`), comparisons: verify.mock.calls.length });
 
       await backend.logIn.execute({ username: 'alice', password: 'Wrong-password-1' }).catch(() => undefined);
-      const forWrongPassword = { charges: calls.splice(0).length, comparisons: verify.mock.calls.length };
+      const forWrongPassword = work();
       verify.mockClear();
       await backend.logIn.execute({ username: 'nobody', password: 'Wrong-password-1' }).catch(() => undefined);
-      const forUnknownName = { charges: calls.splice(0).length, comparisons: verify.mock.calls.length };
+      const forUnknownName = work();
 
-      expect(forWrongPassword).toEqual({ charges: 1, comparisons: 1 });
+      expect(forWrongPassword.comparisons).toBe(1);
+      expect(forWrongPassword.counting.length).toBeGreaterThan(0);
       expect(forUnknownName).toEqual(forWrongPassword);
     });
 
-    it('when the limiter cannot count, then it refuses as unavailable without comparing the password', async () => {
-      const down = new UnavailableError('Login rate limiting is temporarily unavailable');
+    it('when the counters cannot count, then it refuses as unavailable without comparing the password', async () => {
+      const down = new UnavailableError('Rate limiting is unavailable');
+      const failing = () => Promise.reject(down);
       const backend = newBackend({
-        limiter: { acquire: () => Promise.reject(down), release: () => Promise.reject(down) },
+        counters: { counter: () => ({ add: failing, subtract: failing, get: failing, hold: failing, delete: failing }) },
       });
+      // Registering without an address counts nothing: the account exists, the counters stay down.
       await registerAlice(backend);
       const verify = vi.spyOn(backend.ports.hasher, 'verify');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ValidationError } from '../../../src/domain/domain-error.js';
+import { ConflictError, RateLimitedError, ValidationError } from '../../../src/domain/domain-error.js';
 import {
   ALICE,
   EMAIL_TAKEN,
@@ -367,6 +367,55 @@ describe('RegisterUser', () => {
       expect(stored?.passwordHash).not.toBe('not-a-hash');
       expect(await backend.ports.hasher.verify(ALICE.password, stored?.passwordHash ?? '')).toBe(true);
       expect(await backend.ports.users.findById('chosen-id')).toBeNull();
+    });
+  });
+  describe('when one address registers again and again', () => {
+    const from = (address: string, n: number) =>
+      registration({ username: `user_${address.replaceAll('.', '_')}_${n}`, email: `user${n}@${address}.example.com`, client: { address } });
+    const TOO_MANY = { kind: 'rate_limited', code: 'rate_limited', message: 'Too many registrations, try again later' };
+
+    it('refuses the registration past the allowance of an hour with how long to wait, and counts a taken name too', async () => {
+      const backend = newBackend({ registrationsPerAddress: 3 });
+      await backend.registerUser.execute(from('203.0.113.1', 1));
+      await expect(backend.registerUser.execute(from('203.0.113.1', 1))).rejects.toMatchObject(USERNAME_TAKEN);
+      await backend.registerUser.execute(from('203.0.113.1', 2));
+
+      const refusal = await backend.registerUser.execute(from('203.0.113.1', 3)).catch((error: unknown) => error);
+
+      expect(refusal).toBeInstanceOf(RateLimitedError);
+      expect(refusal).toMatchObject(TOO_MANY);
+      expect((refusal as RateLimitedError).retryAfterSeconds).toBe(3600);
+      expect(await backend.ports.users.findByUsername('user_203_0_113_1_3')).toBeNull();
+    });
+
+    it('when the clock passes the hour, the address may register again; another address could all along', async () => {
+      const backend = newBackend({ registrationsPerAddress: 1 });
+      await backend.registerUser.execute(from('203.0.113.2', 1));
+      await expect(backend.registerUser.execute(from('203.0.113.2', 2))).rejects.toMatchObject(TOO_MANY);
+      await backend.registerUser.execute(from('203.0.113.3', 3));
+
+      backend.clock.advance(3600 * 1000);
+
+      await expect(backend.registerUser.execute(from('203.0.113.2', 2))).resolves.toMatchObject({ user: { username: 'user_203_0_113_2_2' } });
+    });
+
+    it('when registrations from one address arrive at once, creates no more than the allowance', async () => {
+      const backend = newBackend({ registrationsPerAddress: 4 });
+
+      const results = await Promise.allSettled(Array.from({ length: 12 }, (_, n) => backend.registerUser.execute(from('203.0.113.4', n))));
+
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(4);
+      for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject(TOO_MANY);
+    });
+
+    it('does not limit an in-process caller that names no address, nor count a refused input', async () => {
+      const backend = newBackend({ registrationsPerAddress: 1 });
+      await expect(backend.registerUser.execute({ ...from('203.0.113.5', 0), password: 'short' })).rejects.toBeInstanceOf(ValidationError);
+      await backend.registerUser.execute(from('203.0.113.5', 1));
+
+      for (let n = 0; n < 3; n += 1) {
+        await backend.registerUser.execute(registration({ username: `nowhere_${n}`, email: `nowhere${n}@example.com` }));
+      }
     });
   });
 });

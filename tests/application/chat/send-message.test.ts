@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createInMemoryChatBackend } from '../../../src/testing.js';
+import { RateLimitedError, UnavailableError } from '../../../src/domain/domain-error.js';
 import type { SessionView } from '../../../src/application/views/session.view.js';
 import type { Sender } from '../../../src/domain/message.entity.js';
 import {
@@ -13,6 +15,7 @@ import {
   expectValidationError,
   messagesOf,
   sessionOf,
+  signedInUser,
   twoUsers,
   type Backend,
 } from '../../support/chat-fixtures.js';
@@ -253,6 +256,61 @@ describe('SendMessage', () => {
 
     it.each(NOT_AN_ID)('when the session id is %j, it is not found rather than invalid', async (sessionId) => {
       await expectSessionNotFound(backend.sendMessage.execute({ userId: alice, sessionId, text: 'Hello' }));
+    });
+  });
+  describe('the limit on message writes', () => {
+    const TOO_MANY = { kind: 'rate_limited', code: 'rate_limited', message: 'Too many messages, try again later' };
+    const limited = async (perMinute: number) => {
+      const limitedBackend = createInMemoryChatBackend({ messageWritesPerMinute: perMinute });
+      const carol = await signedInUser(limitedBackend);
+      const dave = await signedInUser(limitedBackend);
+      const sessionOfCarol = await aSessionOf(limitedBackend, carol, 'Busy');
+      const sessionOfDave = await aSessionOf(limitedBackend, dave, 'Quiet');
+      const write = (userId: string, sessionId: number) => limitedBackend.sendMessage.execute({ userId, sessionId, text: 'hi' });
+      return { limitedBackend, carol, dave, sessionOfCarol, sessionOfDave, write };
+    };
+
+    it('when a user writes more in a minute than the limit, refuses the next with how long to wait and stores nothing; another user writes on', async () => {
+      const { limitedBackend, carol, dave, sessionOfCarol, sessionOfDave, write } = await limited(3);
+      for (let n = 0; n < 3; n += 1) await write(carol, sessionOfCarol.id);
+
+      const refusal = await write(carol, sessionOfCarol.id).catch((error: unknown) => error);
+
+      expect(refusal).toBeInstanceOf(RateLimitedError);
+      expect(refusal).toMatchObject(TOO_MANY);
+      expect((refusal as RateLimitedError).retryAfterSeconds).toBe(60);
+      expect(await messagesOf(limitedBackend, carol, sessionOfCarol.id)).toHaveLength(3);
+      await expect(write(dave, sessionOfDave.id)).resolves.toMatchObject({ text: 'hi' });
+    });
+
+    it('when the minute has passed on the clock, the user may write again', async () => {
+      const { limitedBackend, carol, sessionOfCarol, write } = await limited(1);
+      await write(carol, sessionOfCarol.id);
+      await expect(write(carol, sessionOfCarol.id)).rejects.toMatchObject(TOO_MANY);
+
+      limitedBackend.clock.advance(60 * SECOND);
+
+      await expect(write(carol, sessionOfCarol.id)).resolves.toMatchObject({ text: 'hi' });
+    });
+
+    it('when writes arrive at once, stores no more than the limit', async () => {
+      const { limitedBackend, carol, sessionOfCarol, write } = await limited(5);
+
+      const results = await Promise.allSettled(Array.from({ length: 15 }, () => write(carol, sessionOfCarol.id)));
+
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(5);
+      expect(await messagesOf(limitedBackend, carol, sessionOfCarol.id)).toHaveLength(5);
+    });
+
+    it('when the counters cannot be reached, messages are still written: the limit only keeps volume sane', async () => {
+      const down = () => Promise.reject(new UnavailableError('Rate limiting is unavailable'));
+      const outage = createInMemoryChatBackend({
+        counters: { counter: () => ({ add: down, subtract: down, get: down, hold: down, delete: down }) },
+      });
+      const erin = await signedInUser(outage);
+      const chat = await aSessionOf(outage, erin, 'Outage');
+
+      await expect(outage.sendMessage.execute({ userId: erin, sessionId: chat.id, text: 'still here' })).resolves.toMatchObject({ text: 'still here' });
     });
   });
 });

@@ -34,7 +34,7 @@ export const errorHandler = (): Middleware<HttpState> => async (ctx, next) => {
       if (error instanceof ValidationError) body.details = [...error.details];
       if (error instanceof RateLimitedError) ctx.set('Retry-After', String(error.retryAfterSeconds));
       if (error instanceof UnavailableError) {
-        ctx.set('Retry-After', '5');
+        ctx.set('Retry-After', String(error.retryAfterSeconds));
         ctx.state.log?.warn({ err: error.cause ?? error }, 'dependency unavailable');
       }
     } else if (problem) {

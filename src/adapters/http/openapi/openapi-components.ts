@@ -130,9 +130,11 @@ const responses: Readonly<Record<string, JsonObject>> = {
     unsupported_media_type: error('Request body must be JSON', 'unsupported_media_type'),
   }),
   TooManyRequests: errorResponse(
-    'Too many failed password checks (logins, or `current_password` on the profile) for this account or from this address; on `/events`, too many open real-time connections for this user.',
+    'A rate limit is reached: too many failed password checks (logins, or `current_password` on the profile) for this account or from this address, too many registrations from this address, or too many messages written by this user; on `/events`, too many open real-time connections for this user.',
     {
       rate_limited: error('Too many attempts, try again later', 'rate_limited'),
+      too_many_registrations: error('Too many registrations, try again later', 'rate_limited'),
+      too_many_messages: error('Too many messages, try again later', 'rate_limited'),
       too_many_connections: error('Too many connections for this user', 'rate_limited'),
     },
     { 'Retry-After': componentRef('headers', 'RetryAfter') },
@@ -144,10 +146,12 @@ const responses: Readonly<Record<string, JsonObject>> = {
     internal: error('Internal server error', 'internal'),
   }),
   Unavailable: errorResponse(
-    'The database does not answer (or, on `/events`, Redis when the event streams live there).',
+    'The database does not answer (or, on `/events`, Redis when the event streams live there; where a password is checked or an account registered, Redis when the rate-limit counters live there), or password hashing is at capacity (`server_busy`).',
     {
       unavailable: error('Database unavailable', 'unavailable'),
       realtime_unavailable: error('Real-time updates are unavailable', 'unavailable'),
+      throttling_unavailable: error('Rate limiting is unavailable', 'unavailable'),
+      server_busy: error('Server busy, try again later', 'server_busy'),
     },
     { 'Retry-After': componentRef('headers', 'RetryAfter') },
   ),

@@ -85,11 +85,13 @@ const authPaths: Record<string, OpenApiPathItem> = {
       operationId: 'register',
       tags: ['Auth'],
       summary: 'Create an account and log it in',
+      description:
+        'Registrations are limited per client address (10 an hour by default; 429 with `Retry-After`), whether they succeed or not. When password hashing is at capacity the answer is 503 `server_busy` with `Retry-After`.',
       security: PUBLIC,
       requestBody: body('RegisterRequest'),
       responses: {
         '201': json('The new account and its first token pair.', 'AuthResult'),
-        ...errors(...BODY_ERRORS, 409, 503),
+        ...errors(...BODY_ERRORS, 409, 429, 503),
       },
     },
   },
@@ -99,7 +101,7 @@ const authPaths: Record<string, OpenApiPathItem> = {
       tags: ['Auth'],
       summary: 'Log in with username (or email) and password',
       description:
-        'An unknown user and a wrong password give the same 401 in about the same time. Failed attempts are limited per account and per client address (429 with `Retry-After`).',
+        'An unknown user and a wrong password give the same 401 in about the same time. Failed attempts are limited per account and client address, per client address, and per account from addresses it has never signed in from (429 with `Retry-After`); a success starts the count of its account and address over, and correct logins made at the same time are never refused for each other. When password hashing is at capacity the answer is 503 `server_busy` with `Retry-After`.',
       security: PUBLIC,
       requestBody: body('LoginRequest'),
       responses: {
@@ -168,7 +170,7 @@ const authPaths: Record<string, OpenApiPathItem> = {
       tags: ['Auth'],
       summary: 'Change username, email or password',
       description:
-        'A new `password` needs `current_password` (400 without it, 401 `invalid_current_password` when wrong) and ends every other login of the account. Wrong current passwords count against the same limit as failed logins (429).',
+        'A new `password` needs `current_password` (400 without it, 401 `invalid_current_password` when wrong) and ends every other login of the account. Wrong current passwords count against the same limits as failed logins (429 with `Retry-After`); when password hashing is at capacity, 503 `server_busy`.',
       security: ACCESS_TOKEN,
       requestBody: body('UpdateProfileRequest'),
       responses: {
@@ -181,7 +183,7 @@ const authPaths: Record<string, OpenApiPathItem> = {
       tags: ['Auth'],
       summary: 'Delete the account',
       description:
-        'Deletes the account with its logins, sessions and messages, for good. Wrong current passwords count against the same limit as failed logins (429).',
+        'Deletes the account with its logins, sessions and messages, for good. Wrong current passwords count against the same limits as failed logins (429 with `Retry-After`); when password hashing is at capacity, 503 `server_busy`.',
       security: ACCESS_TOKEN,
       requestBody: body('DeleteAccountRequest'),
       responses: {
@@ -260,13 +262,14 @@ const chatPaths: Record<string, OpenApiPathItem> = {
       operationId: 'sendMessage',
       tags: ['Chat'],
       summary: 'Send a message',
-      description: "Makes the session the caller's most recently active one.",
+      description:
+        "Makes the session the caller's most recently active one. Each user may write 3,000 messages a minute by default (429 with `Retry-After` past that).",
       security: ACCESS_TOKEN,
       parameters: [sessionId],
       requestBody: body('SendMessageRequest'),
       responses: {
         '201': json('The new message.', 'MessageResult'),
-        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 404),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 404, 429),
       },
     },
     get: {
@@ -530,8 +533,9 @@ A chat backend: accounts with JWT logins, chat sessions and their messages, and 
 ## Authentication
 Register or log in for a token pair. Send the \`access_token\` as \`Authorization: Bearer <token>\`;
 it lives 15 minutes. Trade the \`refresh_token\` (30 days, single use) at \`POST /auth/refresh\` for a
-new pair. A refresh token spent twice ends the whole login. Failed logins are rate limited
-(429 with \`Retry-After\`).
+new pair. A refresh token spent twice ends the whole login. Failed password checks, registrations
+and message writes are rate limited (429 with \`Retry-After\`); password hashing has a bounded
+queue (503 \`server_busy\` with \`Retry-After\` when it is full).
 
 ## Security headers
 Every API response has \`X-Content-Type-Options: nosniff\` and

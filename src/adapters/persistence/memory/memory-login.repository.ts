@@ -99,6 +99,13 @@ export class MemoryLoginRepository implements LoginRepository {
     });
   }
 
+  async hasSignedInFrom(userId: string, address: string): Promise<boolean> {
+    return this.database.read((tables) => {
+      for (const row of tables.logins.values()) if (row.userId === userId && row.address === address) return true;
+      return false;
+    });
+  }
+
   async revokeAllOfUser(userId: string, now: Date, exceptLoginId?: string): Promise<string[]> {
     const revokedAt = copyDate(now);
     return this.database.write((tables) => {

@@ -97,6 +97,12 @@ export class MikroOrmLoginRepository implements LoginRepository {
     });
   }
 
+  /** logins_user_id_index, then the user's rows: one row at most is read back, and no entity. */
+  async hasSignedInFrom(userId: string, address: string): Promise<boolean> {
+    const rows = await this.scope.rows('SELECT 1 AS found FROM logins WHERE user_id = ? AND address = ? LIMIT 1', [userId, address]);
+    return rows.length > 0;
+  }
+
   /**
    * Live means neither revoked nor expired. The ids are read and revoked in one transaction, with
    * the rows locked on MySQL (logins_user_id_index), so the answer names exactly what this call
