@@ -91,3 +91,6 @@ export const wrongCurrentPassword = (): UnauthenticatedError =>
   new UnauthenticatedError('Current password is incorrect', 'invalid_current_password');
 export const usernameTaken = (): ConflictError => new ConflictError('Username already exists', 'username_taken');
 export const emailTaken = (): ConflictError => new ConflictError('Email already exists', 'email_taken');
+export const notStreaming = (): ConflictError => new ConflictError('Message is not streaming', 'not_streaming');
+export const clientIdConflict = (): ConflictError =>
+  new ConflictError('Another message was sent with this client_id', 'client_id_conflict');

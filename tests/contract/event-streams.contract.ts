@@ -22,8 +22,13 @@ const SESSION_ID = 12;
 const message = (id: number, text = `Message ${id}`): MessageView => ({
   id,
   sessionId: SESSION_ID,
+  parentId: null,
+  clientId: null,
   text,
   sender: 'user',
+  status: 'complete',
+  metadata: null,
+  editedAt: null,
   createdAt: at(id),
   updatedAt: at(id),
 });

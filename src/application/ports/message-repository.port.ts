@@ -1,4 +1,4 @@
-import type { Message } from '../../domain/message.entity.js';
+import type { Message, MessageRevision } from '../../domain/message.entity.js';
 import type { MessageView } from '../views/message.view.js';
 import type { PageRequest } from '../views/pagination.js';
 
@@ -23,8 +23,9 @@ export interface KeysetPage<T> {
  *
  * The session's counters follow its live messages, and this is the one place that rule lives: each
  * call that adds or deletes messages updates the session in the same call, atomically, so that its
- * `messageCount` is the number of its live messages and its `lastMessageAt` the time the newest of
- * them (the last sent) was sent, null when none is left. Nothing else writes those two fields.
+ * `messageCount` is the number of its live messages, its `lastMessageAt` the time the newest of
+ * them (the last sent) was sent and its `lastMessageId` that message's id, both null when none is
+ * left. Nothing else writes those three fields.
  *
  * Concurrent writers to one session count one by one. A call outside any transaction runs in one of
  * its own and locks the session row before any message row. A call inside a caller's transaction
@@ -34,13 +35,21 @@ export interface KeysetPage<T> {
 export interface MessageRepository {
   /**
    * Stores a new message and assigns its id, greater than every id before it. Its session counts
-   * it: one more message, sent last, and the session's most recent activity (`updatedAt`).
+   * it: one more message, sent last, and the session's most recent activity (`updatedAt`). A
+   * `clientId` already stored in that session, deleted or not, is refused as a conflict.
    */
   add(message: Message): Promise<void>;
-  /** Stores an edit of a live message. */
+  /**
+   * Stores the changes of a live message (text, status, metadata, edit time) with the revisions
+   * its edits made (`newRevisions()`), in one atomic call.
+   */
   save(message: Message): Promise<void>;
   /** A live message of that session. */
   findInSession(id: number, sessionId: number): Promise<Message | null>;
+  /** The message of that session sent with that client id, deleted or not. */
+  findByClientId(sessionId: number, clientId: string): Promise<Message | null>;
+  /** The texts a message's edits replaced, oldest first. */
+  revisionsOf(messageId: number): Promise<MessageRevision[]>;
   /**
    * The session's live messages by position, oldest first, with how many it has in all. That
    * total is the session's `messageCount`, read with the ownership check rather than counted.
@@ -54,7 +63,7 @@ export interface MessageRepository {
   sliceOfSession(sessionId: number, ownerId: string, cursor: MessageCursor): Promise<KeysetPage<MessageView> | null>;
   /**
    * Soft-deletes a live message of that session: it is not found afterwards, its session counts
-   * one message fewer, and its last message is the newest one left. The session's `updatedAt`
+   * one message fewer, and its last message (time and id) is the newest one left. The session's `updatedAt`
    * stays: a deletion is no new activity. False, with nothing changed, when the session has no
    * such live message.
    */

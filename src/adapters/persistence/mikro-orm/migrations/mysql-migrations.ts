@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261124100144_initial } from './mysql/Migration20261124100144_initial.js';
+import { Migration20261201224441_conversations } from './mysql/Migration20261201224441_conversations.js';
 
 /**
  * Listed, not discovered: a glob would not find TypeScript files once compiled, nor work under
@@ -7,4 +8,5 @@ import { Migration20261124100144_initial } from './mysql/Migration20261124100144
  */
 export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration20261124100144_initial', class: Migration20261124100144_initial },
+  { name: 'Migration20261201224441_conversations', class: Migration20261201224441_conversations },
 ];

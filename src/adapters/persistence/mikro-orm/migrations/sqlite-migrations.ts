@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261124100146_initial } from './sqlite/Migration20261124100146_initial.js';
+import { Migration20261201224436_conversations } from './sqlite/Migration20261201224436_conversations.js';
 
 /**
  * Listed, not discovered: a glob would not find TypeScript files once compiled, nor work under
@@ -7,4 +8,5 @@ import { Migration20261124100146_initial } from './sqlite/Migration2026112410014
  */
 export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261124100146_initial', class: Migration20261124100146_initial },
+  { name: 'Migration20261201224436_conversations', class: Migration20261201224436_conversations },
 ];
