@@ -12,7 +12,7 @@ export const DEFAULT_SENDER: Sender = 'user';
 export const MESSAGE_STATUSES = ['complete', 'streaming', 'incomplete'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 /** A message sent whole, which is every message unless its sender says it will stream it. */
-export const DEFAULT_MESSAGE_STATUS: MessageStatus = 'complete';
+export const DEFAULT_MESSAGE_STATUS = 'complete' satisfies MessageStatus;
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 /** Facts about how a message was made (model, token counts, citations, tool calls): any JSON object. */

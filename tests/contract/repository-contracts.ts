@@ -3,6 +3,7 @@ import { describeChatSessionRepositoryContract } from './chat-session-repository
 import { describeLoginRepositoryContract } from './login-repository.contract.js';
 import { describeMessageConversationContract } from './message-conversation.contract.js';
 import { describeMessageRepositoryContract } from './message-repository.contract.js';
+import { describeMessageThreadContract } from './message-thread.contract.js';
 import type { RepositoryTarget } from './repository-target.js';
 import { describeTransactionRunnerContract } from './transaction-runner.contract.js';
 import { describeUserRepositoryContract } from './user-repository.contract.js';
@@ -18,5 +19,6 @@ export function describeRepositoryContracts(target: RepositoryTarget): void {
   describeChatSessionRepositoryContract(target);
   describeMessageRepositoryContract(target);
   describeMessageConversationContract(target);
+  describeMessageThreadContract(target);
   describeTransactionRunnerContract(target);
 }

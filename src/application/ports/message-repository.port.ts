@@ -9,6 +9,15 @@ export type MessageCursor =
   /** The `limit` messages just after `afterId`. */
   | { readonly afterId: number; readonly limit: number };
 
+/** Where a thread is read from: a message, then up through its parents. */
+export interface ThreadCursor {
+  /** The message the walk starts at. */
+  readonly from: number;
+  /** Whether `from` itself is part of the page (the thread's own message), or only what lies above it (a next page). */
+  readonly includeFrom: boolean;
+  readonly limit: number;
+}
+
 export interface KeysetPage<T> {
   /** Oldest first. */
   readonly items: T[];
@@ -59,6 +68,13 @@ export interface MessageRepository {
     ownerId: string,
     page: PageRequest,
   ): Promise<{ items: MessageView[]; total: number } | null>;
+  /**
+   * The live messages on the path from the cursor's message up through its parents to the first
+   * of its branch: the nearest `limit` of them, oldest first, and whether more lie above. Deleted
+   * messages on the path are passed through, not shown. One query, bounded by the limit however
+   * deep the branch. Empty when `from` is no message of that session.
+   */
+  threadOf(sessionId: number, cursor: ThreadCursor): Promise<KeysetPage<MessageView>>;
   /** The session's live messages by id. */
   sliceOfSession(sessionId: number, ownerId: string, cursor: MessageCursor): Promise<KeysetPage<MessageView> | null>;
   /**

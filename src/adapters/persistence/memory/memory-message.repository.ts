@@ -3,6 +3,7 @@ import type {
   KeysetPage,
   MessageCursor,
   MessageRepository,
+  ThreadCursor,
 } from '../../../application/ports/message-repository.port.js';
 import { type MessageView, toMessageView } from '../../../application/views/message.view.js';
 import type { PageRequest } from '../../../application/views/pagination.js';
@@ -146,6 +147,21 @@ export class MemoryMessageRepository implements MessageRepository {
     const older = beforeId === null ? rows : rows.filter((row) => row.id < beforeId);
     const start = Math.max(0, older.length - cursor.limit);
     return { items: older.slice(start).map(toView), hasMore: start > 0 };
+  }
+
+  async threadOf(sessionId: number, cursor: ThreadCursor): Promise<KeysetPage<MessageView>> {
+    const found = await this.database.read((tables) => {
+      const path: MessageRow[] = [];
+      let row = tables.messages.get(cursor.from);
+      let include = cursor.includeFrom;
+      while (row !== undefined && row.sessionId === sessionId && path.length <= cursor.limit) {
+        if (include && !row.isDeleted) path.push(row);
+        include = true;
+        row = row.parentId === null ? undefined : tables.messages.get(row.parentId);
+      }
+      return path;
+    });
+    return { items: found.slice(0, cursor.limit).reverse().map(toView), hasMore: found.length > cursor.limit };
   }
 
   async deleteInSession(id: number, sessionId: number, now: Date): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { KeysetPage, MessageCursor, MessageRepository } from '../../../application/ports/message-repository.port.js';
+import type { KeysetPage, MessageCursor, MessageRepository, ThreadCursor } from '../../../application/ports/message-repository.port.js';
 import type { MessageView } from '../../../application/views/message.view.js';
 import type { PageRequest } from '../../../application/views/pagination.js';
 import type { Message, MessageMetadata, MessageRevision, MessageStatus, Sender } from '../../../domain/message.entity.js';
@@ -154,6 +154,35 @@ export class MikroOrmMessageRepository implements MessageRepository {
     const hasMore = found.length > cursor.limit;
     const items = found.slice(0, cursor.limit);
     return { items: backwards ? items.reverse() : items, hasMore };
+  }
+
+  /**
+   * One recursive query: from the cursor's message up through `parent_id` on messages PRIMARY,
+   * one row per step, counting the live messages met and stopping once one more than the limit is
+   * found, so it reads about `limit` rows however deep the branch (deleted messages are walked
+   * through, not counted). A parent always has a smaller id, which the walk also checks, so a
+   * corrupt link could not loop.
+   */
+  async threadOf(sessionId: number, cursor: ThreadCursor): Promise<KeysetPage<MessageView>> {
+    const include = cursor.includeFrom ? 1 : 0;
+    const rows = await this.scope.rows(
+      `WITH RECURSIVE path (id, parent_id, is_deleted, live, depth) AS (
+         SELECT id, parent_id, is_deleted, CASE WHEN is_deleted = 0 AND ? = 1 THEN 1 ELSE 0 END, 0
+           FROM messages WHERE id = ? AND session_id = ?
+         UNION ALL
+         SELECT m.id, m.parent_id, m.is_deleted, p.live + CASE WHEN m.is_deleted = 0 THEN 1 ELSE 0 END, p.depth + 1
+           FROM path p JOIN messages m ON m.id = p.parent_id
+          WHERE p.live <= ? AND m.id < p.id AND m.session_id = ?
+       )
+       SELECT ${MESSAGE_COLUMNS('m')}
+         FROM path p JOIN messages m ON m.id = p.id
+        WHERE p.is_deleted = 0 AND (p.depth > 0 OR ? = 1)
+        ORDER BY p.depth
+        LIMIT ?`,
+      [include, cursor.from, sessionId, cursor.limit, sessionId, include, cursor.limit + 1],
+    );
+    const found = rows.map(toMessageView);
+    return { items: found.slice(0, cursor.limit).reverse(), hasMore: found.length > cursor.limit };
   }
 
   /** chat_sessions PRIMARY, `FOR UPDATE` on MySQL; SQLite has one writer at a time anyway. */
