@@ -117,11 +117,13 @@ export const sendStatusField = v.picklist(['complete', 'streaming'], 'must be co
 
 /** Any JSON object, measured as the JSON it is stored as. */
 export const metadataField = v.pipe(
-  v.custom<MessageMetadata>(isJsonObject, 'must be a JSON object'),
+  // For the API document, which can say "an object" but not how many bytes it takes.
+  Object.assign(v.custom<MessageMetadata>(isJsonObject, 'must be a JSON object'), { jsonSchema: { type: 'object' } as const }),
   v.check(
     (metadata) => utf8ByteLength(JSON.stringify(metadata)) <= METADATA_MAX_BYTES,
     `must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
   ),
+  v.description(`Any JSON object of at most ${METADATA_MAX_BYTES} bytes as JSON (model, token counts, citations, tool calls), stored and returned as sent.`),
 );
 
 /** The authenticated caller's id, supplied by a driving adapter or an in-process caller. */
