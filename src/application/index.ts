@@ -24,25 +24,29 @@ export { RegisterUser, type RegisterUserInput, type RegisterUserOutput } from '.
 export type { TokenPair } from './auth/token-pair.js';
 export { UpdateProfile, type UpdateProfileInput } from './auth/update-profile.use-case.js';
 
+export { AppendToMessage, type AppendToMessageInput } from './chat/append-to-message.use-case.js';
 export { ClearMessages, type ClearMessagesInput } from './chat/clear-messages.use-case.js';
+export { CompleteMessage, type CompleteMessageInput } from './chat/complete-message.use-case.js';
 export { CreateSession, type CreateSessionInput } from './chat/create-session.use-case.js';
 export { DeleteMessage, type DeleteMessageInput } from './chat/delete-message.use-case.js';
 export { DeleteSession, type DeleteSessionInput } from './chat/delete-session.use-case.js';
 export { EditMessage, type EditMessageInput } from './chat/edit-message.use-case.js';
 export { GetSession, type GetSessionInput, type GetSessionOutput } from './chat/get-session.use-case.js';
 export { ListMessages, type ListMessagesInput } from './chat/list-messages.use-case.js';
+export { ListRevisions, type ListRevisionsInput } from './chat/list-revisions.use-case.js';
 export { ListSessions, type ListSessionsInput } from './chat/list-sessions.use-case.js';
 export { RenameSession, type RenameSessionInput } from './chat/rename-session.use-case.js';
 export { ScrollMessages, type ScrollMessagesInput } from './chat/scroll-messages.use-case.js';
 export { ReadMessages, type MessagesRead, type ReadMessagesInput } from './chat/read-messages.use-case.js';
-export { SendMessage, type SendMessageInput } from './chat/send-message.use-case.js';
+export { ReadThread, type ReadThreadInput } from './chat/read-thread.use-case.js';
+export { SendMessage, type SendMessageInput, type SentMessageView } from './chat/send-message.use-case.js';
 
 export { ChatSessionRepository } from './ports/chat-session-repository.port.js';
 export { Clock } from './ports/clock.port.js';
 export { EventPublisher, type DomainEvent, type DomainEventType } from './ports/event-publisher.port.js';
 export { IdGenerator } from './ports/id-generator.port.js';
 export { LoginRepository } from './ports/login-repository.port.js';
-export { MessageRepository, type KeysetPage, type MessageCursor } from './ports/message-repository.port.js';
+export { MessageRepository, type KeysetPage, type MessageCursor, type ThreadCursor } from './ports/message-repository.port.js';
 export { PasswordHasher } from './ports/password-hasher.port.js';
 export { SecretSealer } from './ports/secret-sealer.port.js';
 export { TokenIssuer, type IssuedToken, type TokenClaims, type TokenType } from './ports/token-issuer.port.js';

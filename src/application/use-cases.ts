@@ -9,15 +9,19 @@ import { LoginOpener } from './auth/login-opener.service.js';
 import { RefreshLogin, type RefreshLoginSettings } from './auth/refresh-login.use-case.js';
 import { RegisterUser } from './auth/register-user.use-case.js';
 import { UpdateProfile } from './auth/update-profile.use-case.js';
+import { AppendToMessage } from './chat/append-to-message.use-case.js';
 import { ClearMessages } from './chat/clear-messages.use-case.js';
+import { CompleteMessage } from './chat/complete-message.use-case.js';
 import { CreateSession } from './chat/create-session.use-case.js';
 import { DeleteMessage } from './chat/delete-message.use-case.js';
 import { DeleteSession } from './chat/delete-session.use-case.js';
 import { EditMessage } from './chat/edit-message.use-case.js';
 import { GetSession } from './chat/get-session.use-case.js';
 import { ListMessages } from './chat/list-messages.use-case.js';
+import { ListRevisions } from './chat/list-revisions.use-case.js';
 import { ListSessions } from './chat/list-sessions.use-case.js';
 import { ReadMessages } from './chat/read-messages.use-case.js';
+import { ReadThread } from './chat/read-thread.use-case.js';
 import { RenameSession } from './chat/rename-session.use-case.js';
 import { ScrollMessages } from './chat/scroll-messages.use-case.js';
 import { SendMessage } from './chat/send-message.use-case.js';
@@ -81,6 +85,10 @@ export interface UseCases {
   readonly editMessage: EditMessage;
   readonly deleteMessage: DeleteMessage;
   readonly clearMessages: ClearMessages;
+  readonly appendToMessage: AppendToMessage;
+  readonly completeMessage: CompleteMessage;
+  readonly readThread: ReadThread;
+  readonly listRevisions: ListRevisions;
 }
 
 /** The use cases' own settings: policy values the configuration decides, no adapter involved. */
@@ -136,5 +144,9 @@ export const createUseCases = (p: Ports, settings: UseCaseSettings): UseCases =>
     editMessage: new EditMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
     deleteMessage: new DeleteMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
     clearMessages: new ClearMessages(p.sessions, p.messages, p.clock, p.transactions, p.events),
+    appendToMessage: new AppendToMessage(p.sessions, p.messages, p.clock, p.transactions, messageWrites),
+    completeMessage: new CompleteMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
+    readThread: new ReadThread(p.sessions, p.messages),
+    listRevisions: new ListRevisions(p.sessions, p.messages),
   };
 };

@@ -7,6 +7,8 @@ export interface ChatSessionState {
   messageCount: number;
   /** When the newest live message was sent; null when there is none. */
   lastMessageAt: Date | null;
+  /** The newest live message, which a message sent without a parent answers; null when there is none. */
+  lastMessageId: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -27,6 +29,7 @@ export class ChatSession implements ChatSessionState {
    */
   readonly messageCount!: number;
   readonly lastMessageAt!: Date | null;
+  readonly lastMessageId!: number | null;
   createdAt!: Date;
   updatedAt!: Date;
 
@@ -41,6 +44,7 @@ export class ChatSession implements ChatSessionState {
       isActive: true,
       messageCount: 0,
       lastMessageAt: null,
+      lastMessageId: null,
       createdAt: input.now,
       updatedAt: input.now,
     });

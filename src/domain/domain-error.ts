@@ -107,3 +107,6 @@ export const tooManyMessageWrites = (retryAfterSeconds: number): RateLimitedErro
 /** Password hashing is at capacity: its queue is full. */
 export const serverBusy = (retryAfterSeconds: number): UnavailableError =>
   new UnavailableError('Server busy, try again later', { code: 'server_busy', retryAfterSeconds });
+export const notStreaming = (): ConflictError => new ConflictError('Message is not streaming', 'not_streaming');
+export const clientIdConflict = (): ConflictError =>
+  new ConflictError('Another message was sent with this client_id', 'client_id_conflict');

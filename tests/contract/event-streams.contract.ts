@@ -22,8 +22,13 @@ const SESSION_ID = 12;
 const message = (id: number, text = `Message ${id}`): MessageView => ({
   id,
   sessionId: SESSION_ID,
+  parentId: null,
+  clientId: null,
   text,
   sender: 'user',
+  status: 'complete',
+  metadata: null,
+  editedAt: null,
   createdAt: at(id),
   updatedAt: at(id),
 });
@@ -106,8 +111,13 @@ export const describeEventStreamsContract = (target: EventStreamsTarget): void =
           message: {
             id: 1,
             session_id: SESSION_ID,
+            parent_id: null,
+            client_id: null,
             text: 'Message 1',
             sender: 'user',
+            status: 'complete',
+            metadata: null,
+            edited_at: null,
             created_at: '2026-01-01T00:00:00.001Z',
             updated_at: '2026-01-01T00:00:00.001Z',
           },

@@ -24,14 +24,16 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
 
     /**
      * The rule the writes keep: the stored session counts its live messages, and its last message
-     * time is the newest one's (null when none is left). Answers the stored session.
+     * time and id are the newest one's (null when none is left). Answers the stored session.
      */
     const expectCountersFollowLiveMessages = async (session: ChatSession) => {
       const live = await liveMessagesOf(session);
       const stored = must(await sessions.findViewOwned(session.id, session.userId));
-      expect({ messageCount: stored.messageCount, lastMessageAt: stored.lastMessageAt }).toEqual({
+      const entity = must(await sessions.findOwned(session.id, session.userId));
+      expect({ messageCount: stored.messageCount, lastMessageAt: stored.lastMessageAt, lastMessageId: entity.lastMessageId }).toEqual({
         messageCount: live.length,
         lastMessageAt: live.at(-1)?.createdAt ?? null,
+        lastMessageId: live.at(-1)?.id ?? null,
       });
       return stored;
     };
@@ -50,8 +52,13 @@ export function describeMessageRepositoryContract(target: RepositoryTarget): voi
     const expectedMessageView = (message: Message) => ({
       id: message.id,
       sessionId: message.sessionId,
+      parentId: message.parentId,
+      clientId: message.clientId,
       text: message.text,
       sender: message.sender,
+      status: message.status,
+      metadata: message.metadata,
+      editedAt: message.editedAt,
       createdAt: message.createdAt,
       updatedAt: message.updatedAt,
     });

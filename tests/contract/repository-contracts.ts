@@ -1,7 +1,9 @@
 import { describeCascadeContract } from './cascade.contract.js';
 import { describeChatSessionRepositoryContract } from './chat-session-repository.contract.js';
 import { describeLoginRepositoryContract } from './login-repository.contract.js';
+import { describeMessageConversationContract } from './message-conversation.contract.js';
 import { describeMessageRepositoryContract } from './message-repository.contract.js';
+import { describeMessageThreadContract } from './message-thread.contract.js';
 import type { RepositoryTarget } from './repository-target.js';
 import { describeTransactionRunnerContract } from './transaction-runner.contract.js';
 import { describeUserRepositoryContract } from './user-repository.contract.js';
@@ -16,5 +18,7 @@ export function describeRepositoryContracts(target: RepositoryTarget): void {
   describeLoginRepositoryContract(target);
   describeChatSessionRepositoryContract(target);
   describeMessageRepositoryContract(target);
+  describeMessageConversationContract(target);
+  describeMessageThreadContract(target);
   describeTransactionRunnerContract(target);
 }

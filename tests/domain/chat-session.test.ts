@@ -17,6 +17,7 @@ describe('ChatSession', () => {
         isActive: true,
         messageCount: 0,
         lastMessageAt: null,
+        lastMessageId: null,
         createdAt: T0,
         updatedAt: T0,
       });
@@ -40,6 +41,7 @@ describe('ChatSession', () => {
         isActive: false,
         messageCount: 3,
         lastMessageAt: later(30),
+        lastMessageId: 41,
         createdAt: T0,
         updatedAt: later(40),
       };

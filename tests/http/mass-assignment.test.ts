@@ -6,7 +6,7 @@
 import bcrypt from 'bcrypt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, createApi, registerAndLogin, type RegisteredUser, TEST_PASSWORD, uniqueUsername } from '../support/api-client.js';
-import { expectJson, messageResource, SESSION_NOT_FOUND, sessionResource, userResource } from '../support/http-expectations.js';
+import { expectJson, isoTimestamp, messageResource, SESSION_NOT_FOUND, sessionResource, userResource } from '../support/http-expectations.js';
 import { describeOverDatabases } from '../support/http-targets.js';
 import { startTestServer, type TestServer } from '../support/http-test-server.js';
 
@@ -159,7 +159,7 @@ describeOverDatabases('mass assignment', (database) => {
         alice.accessToken,
       );
 
-      expectJson(response, 200, { message: { ...sent, text: 'Edited', updated_at: expect.any(String) } });
+      expectJson(response, 200, { message: { ...sent, text: 'Edited', edited_at: isoTimestamp(), updated_at: expect.any(String) } });
       const listed = (await api.get(`/chat/sessions/${session.id}/messages`, alice.accessToken)).body.messages;
       expect(listed).toEqual([response.body.message]);
       expect((await api.get(`/chat/sessions/${bobSession}`, bob.accessToken)).body.messages).toEqual([]);

@@ -247,7 +247,9 @@ describeOverDatabases(
     it('edits a message: 200 with the new text', async () => {
       const response = await api.put(`/chat/sessions/${sessionId}/messages/${messageIds[0]}`, { text: 'Updated message text' }, access);
 
-      expectJson(response, 200, { message: messageResource({ id: messageIds[0], session_id: sessionId, text: 'Updated message text', sender: 'user' }) });
+      expectJson(response, 200, {
+        message: messageResource({ id: messageIds[0], session_id: sessionId, text: 'Updated message text', sender: 'user', edited: true }),
+      });
       expect(Date.parse(response.body.message.updated_at)).toBeGreaterThanOrEqual(Date.parse(response.body.message.created_at));
     });
 

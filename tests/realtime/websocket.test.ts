@@ -60,8 +60,13 @@ describe('the WebSocket at /ws (memory)', () => {
           message: {
             id: message.id,
             session_id: sessionId,
+            parent_id: null,
+            client_id: null,
             text: 'Hello!',
             sender: 'user',
+            status: 'complete',
+            metadata: null,
+            edited_at: null,
             created_at: isoTimestamp(),
             updated_at: isoTimestamp(),
           },

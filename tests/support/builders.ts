@@ -99,6 +99,7 @@ export const sessionState = (session: ChatSession): ChatSessionState => ({
   isActive: session.isActive,
   messageCount: session.messageCount,
   lastMessageAt: session.lastMessageAt,
+  lastMessageId: session.lastMessageId,
   createdAt: session.createdAt,
   updatedAt: session.updatedAt,
 });
@@ -106,9 +107,14 @@ export const sessionState = (session: ChatSession): ChatSessionState => ({
 export const messageState = (message: Message): MessageState => ({
   id: message.id,
   sessionId: message.sessionId,
+  parentId: message.parentId,
+  clientId: message.clientId,
   text: message.text,
   sender: message.sender,
+  status: message.status,
+  metadata: message.metadata,
   isDeleted: message.isDeleted,
+  editedAt: message.editedAt,
   createdAt: message.createdAt,
   updatedAt: message.updatedAt,
 });

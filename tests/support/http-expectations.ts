@@ -37,11 +37,24 @@ export const sessionResource = (fields: { id?: number; title: string; message_co
   updated_at: isoTimestamp(),
 });
 
-export const messageResource = (fields: { id?: number; session_id: number; text: string; sender: string }) => ({
+/** A message sent whole with no client id or metadata, edited or not; its parent is any message or none. */
+export const messageResource = (fields: {
+  id?: number;
+  session_id: number;
+  text: string;
+  sender: string;
+  parent_id?: number | null;
+  edited?: boolean;
+}) => ({
   id: fields.id ?? expect.any(Number),
   session_id: fields.session_id,
+  parent_id: fields.parent_id === undefined ? expect.toSatisfy((value) => value === null || Number.isSafeInteger(value)) : fields.parent_id,
+  client_id: null,
   text: fields.text,
   sender: fields.sender,
+  status: 'complete',
+  metadata: null,
+  edited_at: fields.edited === true ? isoTimestamp() : null,
   created_at: isoTimestamp(),
   updated_at: isoTimestamp(),
 });

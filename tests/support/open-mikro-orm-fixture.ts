@@ -7,7 +7,7 @@ import {
 export type MikroOrmFixture = MikroOrmPersistence & { reset(): Promise<void> };
 
 /** Children first, so the deletes never wait on a foreign key. */
-const TABLES = ['messages', 'chat_sessions', 'logins', 'users'];
+const TABLES = ['message_revisions', 'messages', 'chat_sessions', 'logins', 'users'];
 
 /** A migrated database behind the MikroORM repositories, with a way to empty it between tests. */
 export const openMikroOrmFixture = async (options: DatabaseOptions): Promise<MikroOrmFixture> => {

@@ -26,7 +26,19 @@ const USER = {
   created_at: NOW,
   updated_at: NOW,
 };
-const MESSAGE = { id: 345, session_id: 12, text: 'Hello!', sender: 'user', created_at: NOW, updated_at: NOW };
+const MESSAGE = {
+  id: 345,
+  session_id: 12,
+  parent_id: null,
+  client_id: null,
+  text: 'Hello!',
+  sender: 'user',
+  status: 'complete',
+  metadata: null,
+  edited_at: null,
+  created_at: NOW,
+  updated_at: NOW,
+};
 const PAGINATION = { page: 1, per_page: 50, total: 1, pages: 1, has_next: false, has_prev: false };
 
 const request = (method: string, path: string): CheckedRequest => ({ method, path });

@@ -1,9 +1,13 @@
 import * as v from 'valibot';
 import {
+  appendedTextField,
+  clientIdField,
   cursorIdField,
   emailField,
   latestCursorField,
   loginNameField,
+  messageIdField,
+  metadataField,
   MESSAGES_PER_PAGE_DEFAULT,
   MESSAGES_PER_PAGE_MAX,
   messagesPerPageField,
@@ -15,8 +19,10 @@ import {
   senderField,
   SESSIONS_PER_PAGE_DEFAULT,
   SESSIONS_PER_PAGE_MAX,
+  sendStatusField,
   sessionsPerPageField,
   sliceLimitField,
+  streamedTextField,
   textField,
   titleField,
   tokenField,
@@ -24,7 +30,7 @@ import {
   usernameField,
 } from '../../application/validation/fields.js';
 import { DEFAULT_SESSION_TITLE } from '../../domain/chat-session.entity.js';
-import { DEFAULT_SENDER } from '../../domain/message.entity.js';
+import { DEFAULT_MESSAGE_STATUS, DEFAULT_SENDER } from '../../domain/message.entity.js';
 
 /**
  * What each request may carry, on the wire (snake_case), built from the field rules the use cases
@@ -95,9 +101,46 @@ export const createSessionRequest = v.object({
 
 export const renameSessionRequest = v.object({ title: title() });
 
-export const sendMessageRequest = v.object({
-  text: text(),
+// The text rule differs by status (a streamed message may start empty and is not trimmed): the
+// router parses with the body its status calls for, as SendMessage validates.
+const sendFields = {
   sender: v.pipe(v.nullish(senderField), v.metadata({ default: DEFAULT_SENDER })),
+  client_id: described(
+    v.nullish(clientIdField),
+    'Made by the client (a UUID fits). Sending again with one already stored in the session creates nothing and answers 200 with the stored message; with another `text` or `sender` it is 409 `client_id_conflict`.',
+    ['7b0e3c1a-5d2f-4e8a-9b6c-1d2e3f4a5b6c'],
+  ),
+  parent_id: described(
+    v.nullish(messageIdField),
+    "The message this one answers; by default the session's latest live message. Not a live message of this session: 400.",
+  ),
+  status: v.pipe(v.nullish(sendStatusField), v.description('`streaming` stores a message to be written by appends and completed.'), v.metadata({ default: DEFAULT_MESSAGE_STATUS })),
+  metadata: v.nullish(metadataField),
+};
+
+/** A message sent whole: its text is trimmed and has at least one character. */
+export const sendMessageRequest = v.object({ text: text(), ...sendFields });
+
+/** A message to be streamed (`status: streaming`); the document shows this wider body, which both accept from. */
+export const streamingSendMessageRequest = v.object({
+  text: described(
+    streamedTextField,
+    `${SANITIZED} At least one character, unless \`status\` is \`streaming\`: then it may be empty and is not trimmed (appends continue it). HTML is stored as written and only ever served as JSON.`,
+    ['Hello!'],
+  ),
+  ...sendFields,
+});
+
+export const appendToMessageRequest = v.object({
+  text: described(
+    appendedTextField,
+    'Added to the end of the text as it is: Unicode-normalized (NFC) and stripped of control characters other than newline and tab, not trimmed. The length rule applies to the whole text.',
+    [' world'],
+  ),
+});
+
+export const completeMessageRequest = v.object({
+  metadata: v.pipe(v.nullish(metadataField), v.description('Replaces the metadata the message was sent with; absent or null keeps it.')),
 });
 
 export const editMessageRequest = v.object({ text: text() });
@@ -113,6 +156,11 @@ const messagesPerPage = () =>
   described(optionalDefaulting(messagesPerPageField, MESSAGES_PER_PAGE_DEFAULT), `Messages per page, 1-${MESSAGES_PER_PAGE_MAX}.`);
 
 export const sessionDetailQuery = v.object({ page: page(), per_page: messagesPerPage() });
+
+export const threadQuery = v.object({
+  before_id: described(v.optional(cursorIdField), 'The first (oldest) id of the page read before: the page continues above it.'),
+  limit: described(optionalDefaulting(sliceLimitField, MESSAGES_PER_PAGE_DEFAULT), `At most this many messages, 1-${MESSAGES_PER_PAGE_MAX}.`),
+});
 
 export const messageListQuery = v.object({
   page: page(),
@@ -137,6 +185,8 @@ export const requestBodies = {
   DeleteAccountRequest: deleteAccountRequest,
   CreateSessionRequest: createSessionRequest,
   RenameSessionRequest: renameSessionRequest,
-  SendMessageRequest: sendMessageRequest,
+  SendMessageRequest: streamingSendMessageRequest,
   EditMessageRequest: editMessageRequest,
+  AppendToMessageRequest: appendToMessageRequest,
+  CompleteMessageRequest: completeMessageRequest,
 } as const;

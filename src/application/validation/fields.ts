@@ -1,6 +1,7 @@
 import * as v from 'valibot';
-import { SENDERS } from '../../domain/message.entity.js';
-import { sanitizeText } from './sanitize.js';
+import { type MessageMetadata, SENDERS } from '../../domain/message.entity.js';
+import { isJsonObject } from './json-object.js';
+import { sanitizeStreamedText, sanitizeText, utf8ByteLength } from './sanitize.js';
 
 /**
  * The API's field rules, written once: every use case that takes a field validates it with the
@@ -22,6 +23,9 @@ export const LOGIN_NAME_MAX = 254;
 export const TOKEN_MAX = 4096;
 export const TITLE_MAX = 255;
 export const TEXT_MAX = 5000;
+export const CLIENT_ID_MAX = 64;
+/** Metadata as JSON, in UTF-8 bytes: room for usage, citations and tool calls, not for documents. */
+export const METADATA_MAX_BYTES = 16 * 1024;
 
 /** Pages past the end are empty; past a million the offset stops being a sensible number. */
 export const PAGE_MAX = 1_000_000;
@@ -91,7 +95,36 @@ export const titleField = v.pipe(requiredString(), v.transform(sanitizeText), wi
 
 export const textField = v.pipe(requiredString(), v.transform(sanitizeText), withinCharacters(1, TEXT_MAX));
 
+/**
+ * Text streamed into a message: cleaned like any text but not trimmed, since what comes next
+ * continues it ("Hello" then " world"); a message about to be streamed may start empty.
+ */
+export const streamedTextField = v.pipe(requiredString(), v.transform(sanitizeStreamedText), withinCharacters(0, TEXT_MAX));
+
+/** What one append adds to a streamed message, cleaned like `streamedTextField`. */
+export const appendedTextField = v.pipe(requiredString(), v.transform(sanitizeStreamedText), withinCharacters(1, TEXT_MAX));
+
 export const senderField = v.picklist(SENDERS, `must be one of ${SENDERS.join(', ')}`);
+
+/** A sender's own id for a message (a UUID fits): a retried send carries the same one. */
+export const clientIdField = v.pipe(
+  requiredString(),
+  v.regex(new RegExp(`^[A-Za-z0-9_-]{1,${CLIENT_ID_MAX}}$`), `must be 1-${CLIENT_ID_MAX} of A-Z a-z 0-9 _ -`),
+);
+
+/** How a message is sent: whole, or to be streamed by appends. */
+export const sendStatusField = v.picklist(['complete', 'streaming'], 'must be complete or streaming');
+
+/** Any JSON object, measured as the JSON it is stored as. */
+export const metadataField = v.pipe(
+  // For the API document, which can say "an object" but not how many bytes it takes.
+  Object.assign(v.custom<MessageMetadata>(isJsonObject, 'must be a JSON object'), { jsonSchema: { type: 'object' } as const }),
+  v.check(
+    (metadata) => utf8ByteLength(JSON.stringify(metadata)) <= METADATA_MAX_BYTES,
+    `must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
+  ),
+  v.description(`Any JSON object of at most ${METADATA_MAX_BYTES} bytes as JSON (model, token counts, citations, tool calls), stored and returned as sent.`),
+);
 
 /** The authenticated caller's id, supplied by a driving adapter or an in-process caller. */
 export const userIdField = v.pipe(requiredString(), v.nonEmpty('is required'));
@@ -113,7 +146,9 @@ export const sessionsPerPageField = perPageField(SESSIONS_PER_PAGE_MAX);
 export const messagesPerPageField = perPageField(MESSAGES_PER_PAGE_MAX);
 /** How many messages a keyset slice holds. */
 export const sliceLimitField = perPageField(MESSAGES_PER_PAGE_MAX);
+/** A message's id, as a body or a query names one. */
+export const messageIdField = integerField(1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
 /** A message id a keyset slice starts from. */
-export const cursorIdField = integerField(1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
+export const cursorIdField = messageIdField;
 /** "The latest messages": an empty `before_id`, as a query string gives it. */
 export const latestCursorField = v.literal('', 'must be a positive integer');

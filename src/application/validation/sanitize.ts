@@ -8,7 +8,10 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
  * U+FFFD (a database would refuse them), NFC normalization (so "é" is one character however it was
  * typed), control characters removed, surrounding whitespace trimmed.
  */
-export const sanitizeText = (value: string): string =>
-  value.toWellFormed().normalize('NFC').replace(CONTROL_CHARACTERS, '').trim();
+export const sanitizeText = (value: string): string => sanitizeStreamedText(value).trim();
+
+/** The same cleaning without the trim, for text that continues or is continued by other text. */
+export const sanitizeStreamedText = (value: string): string =>
+  value.toWellFormed().normalize('NFC').replace(CONTROL_CHARACTERS, '');
 
 export const utf8ByteLength = (value: string): number => new TextEncoder().encode(value).byteLength;

@@ -101,6 +101,10 @@ describe('buildOpenApiDocument', () => {
         ['DELETE', '/chat/sessions/:id/messages'],
         ['PUT', '/chat/sessions/:id/messages/:message_id'],
         ['DELETE', '/chat/sessions/:id/messages/:message_id'],
+        ['POST', '/chat/sessions/:id/messages/:message_id/append'],
+        ['POST', '/chat/sessions/:id/messages/:message_id/complete'],
+        ['GET', '/chat/sessions/:id/messages/:message_id/thread'],
+        ['GET', '/chat/sessions/:id/messages/:message_id/revisions'],
         ['GET', '/events'],
         ['GET', '/ws'],
         ['GET', '/health'],
@@ -226,7 +230,8 @@ describe('buildOpenApiDocument', () => {
       default: 'New Chat',
     });
     expect(property('RenameSessionRequest', 'title')).toMatchObject({ minLength: 1, maxLength: 255 });
-    expect(property('SendMessageRequest', 'text')).toMatchObject({ minLength: 1, maxLength: 5000 });
+    // With `status: streaming` the text may be empty; sent whole it needs a character (its description says so).
+    expect(property('SendMessageRequest', 'text')).toMatchObject({ minLength: 0, maxLength: 5000 });
     expect(property('SendMessageRequest', 'sender')).toEqual({
       anyOf: [{ type: 'string', enum: ['user', 'assistant', 'system'] }, { type: 'null' }],
       default: 'user',
@@ -250,7 +255,8 @@ describe('buildOpenApiDocument', () => {
   it('states the resources with the limits their fields are written under, and no key besides', () => {
     expect(property('User', 'username')).toMatchObject({ minLength: 3, maxLength: 80 });
     expect(property('Session', 'title')).toMatchObject({ minLength: 1, maxLength: 255 });
-    expect(property('Message', 'text')).toMatchObject({ minLength: 1, maxLength: 5000 });
+    // A streamed message may be empty, so the resource's text starts at 0 (API.md, streaming answers).
+    expect(property('Message', 'text')).toMatchObject({ minLength: 0, maxLength: 5000 });
     expect(property('Message', 'sender')).toEqual({ type: 'string', enum: ['user', 'assistant', 'system'] });
     for (const name of ['User', 'Session', 'Message', 'Pagination', 'TokenPair', 'AuthResult', 'SessionList', 'MessageSlice', 'Error']) {
       expect(schema(name).additionalProperties, name).toBe(false);
@@ -288,7 +294,19 @@ describe('buildOpenApiDocument', () => {
 
     expect(keys('User')).toEqual(['id', 'username', 'email', 'is_active', 'is_verified', 'created_at', 'updated_at']);
     expect(keys('Session')).toEqual(['id', 'title', 'message_count', 'last_message_at', 'created_at', 'updated_at']);
-    expect(keys('Message')).toEqual(['id', 'session_id', 'text', 'sender', 'created_at', 'updated_at']);
+    expect(keys('Message')).toEqual([
+      'id',
+      'session_id',
+      'parent_id',
+      'client_id',
+      'text',
+      'sender',
+      'status',
+      'metadata',
+      'edited_at',
+      'created_at',
+      'updated_at',
+    ]);
     expect(keys('TokenPair')).toEqual(['access_token', 'refresh_token', 'token_type', 'expires_in']);
     expect(keys('Pagination')).toEqual(['page', 'per_page', 'total', 'pages', 'has_next', 'has_prev']);
     expect(keys('Error')).toEqual(['error', 'code', 'details']);

@@ -40,7 +40,7 @@ describe('EditMessage', () => {
   it('replaces the text and the updated time; id, session, sender and creation time stay', async () => {
     const edited = await edit('Corrected');
 
-    expect(edited).toEqual({ ...message, text: 'Corrected', updatedAt: backend.clock.now() });
+    expect(edited).toEqual({ ...message, text: 'Corrected', editedAt: backend.clock.now(), updatedAt: backend.clock.now() });
     expect(await messagesOf(backend, alice, session.id)).toEqual([edited]);
   });
 
@@ -121,7 +121,7 @@ describe('EditMessage', () => {
         text: 'Only the text',
       });
 
-      expect(edited).toEqual({ ...message, text: 'Only the text', updatedAt: backend.clock.now() });
+      expect(edited).toEqual({ ...message, text: 'Only the text', editedAt: backend.clock.now(), updatedAt: backend.clock.now() });
       expect(await messagesOf(backend, alice, session.id)).toEqual([edited]);
       expect(await messagesOf(backend, alice, elsewhere.id)).toEqual([]);
     });

@@ -43,8 +43,13 @@ describe('SendMessage', () => {
       expect(message).toEqual({
         id: expect.any(Number),
         sessionId: session.id,
+        parentId: null,
+        clientId: null,
         text: 'Hello!',
         sender: 'user',
+        status: 'complete',
+        metadata: null,
+        editedAt: null,
         createdAt: backend.clock.now(),
         updatedAt: backend.clock.now(),
       });
@@ -207,8 +212,13 @@ describe('SendMessage', () => {
       expect(message).toEqual({
         id: expect.any(Number),
         sessionId: session.id,
+        parentId: null,
+        clientId: null,
         text: 'Mine',
         sender: 'user',
+        status: 'complete',
+        metadata: null,
+        editedAt: null,
         createdAt: backend.clock.now(),
         updatedAt: backend.clock.now(),
       });

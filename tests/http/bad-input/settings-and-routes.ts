@@ -67,6 +67,10 @@ export const BLANKS = [' ', '\t', '\n', '\r', '\u0000', '\u0007', '\u001b', '\u0
 /** Any JSON value but a string: every field of the API is a string, so each is a wrong type. */
 export const notAString = fc.jsonValue({ maxDepth: 3 }).filter((value) => typeof value !== 'string');
 export const notAStringNorNull = notAString.filter((value) => value !== null);
+/** Any JSON value but an object (null is "none", so it is left out). */
+export const notAnObject = fc
+  .jsonValue({ maxDepth: 3 })
+  .filter((value) => value !== null && (typeof value !== 'object' || Array.isArray(value)));
 export const blank = fc.string({ unit: fc.constantFrom(...BLANKS), maxLength: 30 });
 /** Exactly `min`..`max` characters as a person counts them, none of which cleaning removes. */
 export const textOfLength = (min: number, max: number) =>
@@ -166,6 +170,22 @@ export const ROUTES: readonly Route[] = [
   },
   { method: 'DELETE', path: '/chat/sessions/:id/messages/:message_id', shape: 'bodiless', accepted: () => ({ note: SPOIL }) },
   { method: 'DELETE', path: '/chat/sessions/:id/messages', shape: 'bodiless', accepted: () => ({ note: SPOIL }) },
+  {
+    method: 'POST',
+    path: '/chat/sessions/:id/messages/:message_id/append',
+    shape: 'body',
+    badValues: { text: notAString },
+    accepted: () => ({ text: ` more ${SPOIL}` }),
+  },
+  {
+    method: 'POST',
+    path: '/chat/sessions/:id/messages/:message_id/complete',
+    shape: 'body',
+    badValues: { metadata: notAnObject },
+    accepted: () => ({ note: SPOIL }),
+  },
+  { method: 'GET', path: '/chat/sessions/:id/messages/:message_id/thread', shape: 'read', query: ['before_id', 'limit'], accepted: () => ({ note: SPOIL }) },
+  { method: 'GET', path: '/chat/sessions/:id/messages/:message_id/revisions', shape: 'read', accepted: () => ({ note: SPOIL }) },
 ];
 
 export const routeKey = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;

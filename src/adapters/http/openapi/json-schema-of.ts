@@ -34,12 +34,22 @@ const overrideAction: ActionOverride = ({ valibotAction: action, jsonSchema }) =
     }
     case 'transform':
       return jsonSchema;
+    // A check JSON Schema cannot state (metadata's size as JSON): its field's description says it.
+    case 'check':
+      return jsonSchema;
     default:
       return undefined;
   }
 };
 
-const CONFIG: ConversionConfig = { target: 'draft-2020-12', typeMode: 'output', overrideAction };
+/**
+ * A rule the converter cannot read (a `custom` schema) carries the JSON Schema it stands for, as
+ * `jsonSchema` (see `jsonSchemaFor` in the field rules); prose says what JSON Schema cannot.
+ */
+const overrideSchema: NonNullable<ConversionConfig['overrideSchema']> = ({ valibotSchema }) =>
+  valibotSchema.type === 'custom' ? (valibotSchema as { readonly jsonSchema?: JsonSchema }).jsonSchema : undefined;
+
+const CONFIG: ConversionConfig = { target: 'draft-2020-12', typeMode: 'output', overrideAction, overrideSchema };
 
 // An object with no required key says so by leaving `required` out.
 const withoutEmptyRequired = (key: string, value: unknown): unknown =>

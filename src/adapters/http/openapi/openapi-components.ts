@@ -51,6 +51,8 @@ const requestBodies: Readonly<Record<string, JsonObject>> = {
   RenameSessionRequest: requestBody('RenameSessionRequest', 'The new title.'),
   SendMessageRequest: requestBody('SendMessageRequest', 'The message.'),
   EditMessageRequest: requestBody('EditMessageRequest', 'The new text.'),
+  AppendToMessageRequest: requestBody('AppendToMessageRequest', 'The text to add.'),
+  CompleteMessageRequest: requestBody('CompleteMessageRequest', 'Optionally, the final metadata.'),
 };
 
 const error = (error: string, code: string, details?: readonly string[]): JsonObject =>

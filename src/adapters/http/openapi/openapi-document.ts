@@ -1,5 +1,5 @@
 import { EPOCH_PATTERN } from '../../realtime/stream-position.schema.js';
-import { messageListQuery, sessionDetailQuery, sessionListQuery } from '../request-schemas.js';
+import { messageListQuery, sessionDetailQuery, sessionListQuery, threadQuery } from '../request-schemas.js';
 import { componentRef, openApiComponents, queryParameters, type JsonObject } from './openapi-components.js';
 
 export { documentedRoutes } from './documented-routes.js';
@@ -263,13 +263,14 @@ const chatPaths: Record<string, OpenApiPathItem> = {
       tags: ['Chat'],
       summary: 'Send a message',
       description:
-        "Makes the session the caller's most recently active one. Each user may write 3,000 messages a minute by default (429 with `Retry-After` past that).",
+        "Makes the session the caller's most recently active one. With `client_id`, a retry is safe: sending again with an id already stored in the session creates nothing and answers 200 with the stored message (409 `client_id_conflict` with another `text` or `sender`). With `status: streaming`, the message is written by appends and ended by complete. Each user may write 3,000 messages a minute by default, appends included (429 with `Retry-After` past that).",
       security: ACCESS_TOKEN,
       parameters: [sessionId],
       requestBody: body('SendMessageRequest'),
       responses: {
+        '200': json('The message stored earlier with this `client_id`: nothing new was created.', 'MessageResult'),
         '201': json('The new message.', 'MessageResult'),
-        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 404, 429),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 404, 409, 429),
       },
     },
     get: {
@@ -328,6 +329,65 @@ const chatPaths: Record<string, OpenApiPathItem> = {
       responses: {
         '200': json('The message is gone.', 'Notice'),
         ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 404),
+      },
+    },
+  },
+  '/chat/sessions/{id}/messages/{message_id}/append': {
+    post: {
+      operationId: 'appendToMessage',
+      tags: ['Chat'],
+      summary: 'Add text to the end of a streaming message',
+      description:
+        'The length rule applies to the whole text. Appends are stored as they come: nothing answered 200 is lost if the server stops. A message that is not streaming is 409 `not_streaming`. Appends count against the same per-user limit as sends (429 with `Retry-After`).',
+      security: ACCESS_TOKEN,
+      parameters: [sessionId, messageId],
+      requestBody: body('AppendToMessageRequest'),
+      responses: {
+        '200': json('The message with the text added.', 'MessageResult'),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 404, 409, 429),
+      },
+    },
+  },
+  '/chat/sessions/{id}/messages/{message_id}/complete': {
+    post: {
+      operationId: 'completeMessage',
+      tags: ['Chat'],
+      summary: 'End a streaming message',
+      description: 'Its status becomes `complete`; a message that is not streaming is 409 `not_streaming`.',
+      security: ACCESS_TOKEN,
+      parameters: [sessionId, messageId],
+      requestBody: body('CompleteMessageRequest'),
+      responses: {
+        '200': json('The completed message.', 'MessageResult'),
+        ...errors(...BODY_ERRORS, ...AUTHENTICATED_ERRORS, 404, 409),
+      },
+    },
+  },
+  '/chat/sessions/{id}/messages/{message_id}/thread': {
+    get: {
+      operationId: 'readThread',
+      tags: ['Chat'],
+      summary: 'The branch a message is on',
+      description:
+        'The path from the first message down to this one, oldest first: the context for that branch. A long path comes in pages, the nearest messages first; `has_more` says older ones lie above, read them with `before_id`.',
+      security: ACCESS_TOKEN,
+      parameters: [sessionId, messageId, ...queryParameters(threadQuery)],
+      responses: {
+        '200': json('A page of the path, oldest first.', 'Thread'),
+        ...errors(400, ...AUTHENTICATED_ERRORS, 404),
+      },
+    },
+  },
+  '/chat/sessions/{id}/messages/{message_id}/revisions': {
+    get: {
+      operationId: 'listRevisions',
+      tags: ['Chat'],
+      summary: 'The texts the edits of a message replaced',
+      security: ACCESS_TOKEN,
+      parameters: [sessionId, messageId],
+      responses: {
+        '200': json('Oldest first; empty if never edited.', 'RevisionList'),
+        ...errors(400, ...AUTHENTICATED_ERRORS, 404),
       },
     },
   },

@@ -1,12 +1,15 @@
 import * as v from 'valibot';
 import type { TokenPair } from '../../../application/auth/token-pair.js';
 import {
+  clientIdField,
   emailField,
+  METADATA_MAX_BYTES,
   senderField,
-  textField,
+  streamedTextField,
   titleField,
   usernameField,
 } from '../../../application/validation/fields.js';
+import { MESSAGE_STATUSES, type MessageRevision } from '../../../domain/message.entity.js';
 import type { MessageView } from '../../../application/views/message.view.js';
 import type { Pagination } from '../../../application/views/pagination.js';
 import type { SessionView } from '../../../application/views/session.view.js';
@@ -60,13 +63,37 @@ export const sessionShape = v.strictObject({
   updated_at: timestamp('When the session was last active (renamed or sent a message); lists sort by it.'),
 });
 
+/** Any JSON object, as sent; the byte limit is the send's to check (the document says it in words). */
+export const metadataShape = v.pipe(
+  v.record(v.string(), v.unknown()),
+  v.description(`Any JSON object of at most ${METADATA_MAX_BYTES} bytes as JSON (model, token counts, citations, tool calls), stored and returned as sent.`),
+  v.examples([{ model: 'gpt-x', usage: { prompt_tokens: 12, completion_tokens: 40 } }]),
+);
+
 export const messageShape = v.strictObject({
   id: v.pipe(resourceIdShape, v.description('Increases within a session.'), v.examples([345])),
   session_id: v.pipe(resourceIdShape, v.examples([12])),
-  text: v.pipe(textField, v.examples(['Hello!'])),
+  parent_id: v.pipe(
+    v.nullable(resourceIdShape),
+    v.description('The message this one answers, in the same session; null for the first of a branch. Siblings (regenerated answers) share it.'),
+  ),
+  client_id: v.pipe(v.nullable(clientIdField), v.description('The id the sender gave the message, if any: a retried send with it stores nothing new.')),
+  // A streamed message may still be empty; a message sent whole has at least one character.
+  text: v.pipe(streamedTextField, v.examples(['Hello!'])),
   sender: senderField,
+  status: v.pipe(
+    v.picklist(MESSAGE_STATUSES),
+    v.description('`streaming` while appends write it, `complete` once done (every message sent whole), `incomplete` if its writer stopped before completing it.'),
+  ),
+  metadata: v.nullable(metadataShape),
+  edited_at: v.pipe(v.nullable(timestampShape), v.description('When the text was last edited; null if never. ISO 8601 UTC with milliseconds.')),
   created_at: timestamp('When the message was sent.'),
-  updated_at: timestamp('When the message was last edited.'),
+  updated_at: timestamp('When the message last changed (edited, appended to, completed).'),
+});
+
+export const revisionShape = v.strictObject({
+  text: v.pipe(streamedTextField, v.description('The text an edit replaced.')),
+  created_at: timestamp('When the edit that replaced it was made.'),
 });
 
 export const paginationShape = v.pipe(
@@ -121,10 +148,20 @@ export const presentSession = (session: SessionView): v.InferOutput<typeof sessi
 export const presentMessage = (message: MessageView): v.InferOutput<typeof messageShape> => ({
   id: message.id,
   session_id: message.sessionId,
+  parent_id: message.parentId,
+  client_id: message.clientId,
   text: message.text,
   sender: message.sender,
+  status: message.status,
+  metadata: message.metadata,
+  edited_at: message.editedAt?.toISOString() ?? null,
   created_at: message.createdAt.toISOString(),
   updated_at: message.updatedAt.toISOString(),
+});
+
+export const presentRevision = (revision: MessageRevision): v.InferOutput<typeof revisionShape> => ({
+  text: revision.text,
+  created_at: revision.createdAt.toISOString(),
 });
 
 export const presentPagination = (pagination: Pagination): v.InferOutput<typeof paginationShape> => ({

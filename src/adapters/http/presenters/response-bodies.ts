@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { countShape, messageShape, paginationShape, sessionShape, tokenPairShape, userShape } from './resource.presenter.js';
+import { countShape, messageShape, paginationShape, revisionShape, sessionShape, tokenPairShape, userShape } from './resource.presenter.js';
 
 /**
  * The body of every JSON answer, declared once: routers type what they answer with these
@@ -74,6 +74,17 @@ export const responseBodies = {
   MessageResult: v.strictObject({ message: messageShape }),
   MessagePage: messagePageBody,
   MessageSlice: messageSliceBody,
+  Thread: v.pipe(
+    v.strictObject({
+      messages: messagesOldestFirst,
+      has_more: v.pipe(v.boolean(), v.description('Whether older messages of the path lie above this page: read them with `before_id` set to the first id here.')),
+    }),
+    v.description('The path from the first message of a branch down to the message asked for, oldest first; a long one in pages, the nearest first.'),
+  ),
+  RevisionList: v.pipe(
+    v.strictObject({ revisions: v.array(revisionShape) }),
+    v.description('The texts the edits of a message replaced, oldest first.'),
+  ),
   ClearMessagesResult: v.strictObject({ message: v.string(), deleted_count: countShape }),
   Status: v.strictObject({ status: v.pipe(v.literal('ok'), v.description('The process runs.')) }),
   Readiness: v.pipe(

@@ -1,12 +1,15 @@
 import type Router from '@koa/router';
 import { createRouter } from './create-router.js';
 import type { UseCases } from '../../../application/use-cases.js';
+import type { MessageMetadata } from '../../../domain/message.entity.js';
 import type { HttpState } from '../http-state.js';
 import { requirePrincipal } from '../middleware/require-principal.middleware.js';
-import { presentMessage, presentPagination, presentSession } from '../presenters/resource.presenter.js';
+import { presentMessage, presentPagination, presentRevision, presentSession } from '../presenters/resource.presenter.js';
 import type { ResponseBody } from '../presenters/response-bodies.js';
 import { messageIdOf, parseBody, parseQuery, principalOf, sessionIdOf } from '../request-input.js';
 import {
+  appendToMessageRequest,
+  completeMessageRequest,
   createSessionRequest,
   editMessageRequest,
   messageListQuery,
@@ -14,6 +17,8 @@ import {
   sendMessageRequest,
   sessionDetailQuery,
   sessionListQuery,
+  streamingSendMessageRequest,
+  threadQuery,
 } from '../request-schemas.js';
 
 export const createChatRouter = (useCases: UseCases): Router<HttpState> => {
@@ -67,9 +72,20 @@ export const createChatRouter = (useCases: UseCases): Router<HttpState> => {
 
   router.post('/sessions/:id/messages', async (ctx) => {
     const sessionId = sessionIdOf(ctx);
-    const { text, sender } = parseBody(ctx, sendMessageRequest);
-    const message = await useCases.sendMessage.execute({ userId: principalOf(ctx).userId, sessionId, text, sender });
-    ctx.status = 201;
+    const streaming = (ctx.request.body as { status?: unknown } | undefined)?.status === 'streaming';
+    const body = parseBody(ctx, streaming ? streamingSendMessageRequest : sendMessageRequest);
+    const message = await useCases.sendMessage.execute({
+      userId: principalOf(ctx).userId,
+      sessionId,
+      text: body.text,
+      sender: body.sender,
+      clientId: body.client_id,
+      parentId: body.parent_id,
+      status: body.status,
+      metadata: body.metadata as MessageMetadata | null | undefined,
+    });
+    // A retry of a send already stored created nothing.
+    ctx.status = message.replayed ? 200 : 201;
     ctx.body = { message: presentMessage(message) } satisfies ResponseBody<'MessageResult'>;
   });
 
@@ -100,6 +116,47 @@ export const createChatRouter = (useCases: UseCases): Router<HttpState> => {
     const { text } = parseBody(ctx, editMessageRequest);
     const message = await useCases.editMessage.execute({ userId: principalOf(ctx).userId, sessionId, messageId, text });
     ctx.body = { message: presentMessage(message) } satisfies ResponseBody<'MessageResult'>;
+  });
+
+  router.post('/sessions/:id/messages/:message_id/append', async (ctx) => {
+    const sessionId = sessionIdOf(ctx);
+    const messageId = messageIdOf(ctx);
+    const { text } = parseBody(ctx, appendToMessageRequest);
+    const message = await useCases.appendToMessage.execute({ userId: principalOf(ctx).userId, sessionId, messageId, text });
+    ctx.body = { message: presentMessage(message) } satisfies ResponseBody<'MessageResult'>;
+  });
+
+  router.post('/sessions/:id/messages/:message_id/complete', async (ctx) => {
+    const sessionId = sessionIdOf(ctx);
+    const messageId = messageIdOf(ctx);
+    const { metadata } = parseBody(ctx, completeMessageRequest);
+    const message = await useCases.completeMessage.execute({
+      userId: principalOf(ctx).userId,
+      sessionId,
+      messageId,
+      metadata: metadata as MessageMetadata | null | undefined,
+    });
+    ctx.body = { message: presentMessage(message) } satisfies ResponseBody<'MessageResult'>;
+  });
+
+  router.get('/sessions/:id/messages/:message_id/thread', async (ctx) => {
+    const sessionId = sessionIdOf(ctx);
+    const messageId = messageIdOf(ctx);
+    const query = parseQuery(ctx, threadQuery);
+    const thread = await useCases.readThread.execute({
+      userId: principalOf(ctx).userId,
+      sessionId,
+      messageId,
+      beforeId: query.before_id,
+      limit: query.limit,
+    });
+    ctx.body = { messages: thread.items.map(presentMessage), has_more: thread.hasMore } satisfies ResponseBody<'Thread'>;
+  });
+
+  router.get('/sessions/:id/messages/:message_id/revisions', async (ctx) => {
+    const sessionId = sessionIdOf(ctx);
+    const revisions = await useCases.listRevisions.execute({ userId: principalOf(ctx).userId, sessionId, messageId: messageIdOf(ctx) });
+    ctx.body = { revisions: revisions.map(presentRevision) } satisfies ResponseBody<'RevisionList'>;
   });
 
   router.delete('/sessions/:id/messages/:message_id', async (ctx) => {

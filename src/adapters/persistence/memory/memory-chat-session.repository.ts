@@ -18,6 +18,7 @@ const toRow = (session: ChatSession, id: number): SessionRow =>
     isActive: session.isActive,
     messageCount: session.messageCount,
     lastMessageAt: copyNullableDate(session.lastMessageAt),
+    lastMessageId: session.lastMessageId,
     createdAt: copyDate(session.createdAt),
     updatedAt: copyDate(session.updatedAt),
   });
@@ -65,7 +66,15 @@ export class MemoryChatSessionRepository implements ChatSessionRepository {
     await this.database.write((tables) => {
       const stored = tables.sessions.get(row.id);
       if (stored) {
-        tables.sessions.set(row.id, Object.freeze({ ...row, messageCount: stored.messageCount, lastMessageAt: stored.lastMessageAt }));
+        tables.sessions.set(
+          row.id,
+          Object.freeze({
+            ...row,
+            messageCount: stored.messageCount,
+            lastMessageAt: stored.lastMessageAt,
+            lastMessageId: stored.lastMessageId,
+          }),
+        );
       }
     });
   }

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChatSessionState } from '../../../domain/chat-session.entity.js';
 import type { LoginState } from '../../../domain/login.entity.js';
-import type { MessageState } from '../../../domain/message.entity.js';
+import type { MessageRevision, MessageState } from '../../../domain/message.entity.js';
 import type { UserState } from '../../../domain/user.entity.js';
 
 /**
@@ -14,6 +14,8 @@ interface MemoryTables {
   readonly logins: Map<string, Readonly<LoginState>>;
   readonly sessions: Map<number, Readonly<ChatSessionState>>;
   readonly messages: Map<number, Readonly<MessageState>>;
+  /** Each message's revisions, oldest first: a frozen array, replaced whole when one is added. */
+  readonly revisions: Map<number, readonly Readonly<MessageRevision>[]>;
 }
 
 type ReadonlyTables = {
@@ -32,6 +34,7 @@ const emptyTables = (): MemoryTables => ({
   logins: new Map(),
   sessions: new Map(),
   messages: new Map(),
+  revisions: new Map(),
 });
 
 const snapshotOf = (tables: MemoryTables): MemoryTables => ({
@@ -39,6 +42,7 @@ const snapshotOf = (tables: MemoryTables): MemoryTables => ({
   logins: new Map(tables.logins),
   sessions: new Map(tables.sessions),
   messages: new Map(tables.messages),
+  revisions: new Map(tables.revisions),
 });
 
 /**
@@ -129,7 +133,9 @@ export class MemoryDatabase {
         tables.sessions.delete(sessionId);
       }
       for (const [messageId, message] of tables.messages) {
-        if (sessionIds.has(message.sessionId)) tables.messages.delete(messageId);
+        if (!sessionIds.has(message.sessionId)) continue;
+        tables.messages.delete(messageId);
+        tables.revisions.delete(messageId);
       }
     });
   }

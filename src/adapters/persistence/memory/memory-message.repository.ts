@@ -1,32 +1,48 @@
+import { clientIdConflict } from '../../../domain/domain-error.js';
 import type {
   KeysetPage,
   MessageCursor,
   MessageRepository,
+  ThreadCursor,
 } from '../../../application/ports/message-repository.port.js';
 import { type MessageView, toMessageView } from '../../../application/views/message.view.js';
 import type { PageRequest } from '../../../application/views/pagination.js';
 import type { ChatSessionState } from '../../../domain/chat-session.entity.js';
-import { Message, type MessageState } from '../../../domain/message.entity.js';
+import { Message, type MessageMetadata, type MessageRevision, type MessageState } from '../../../domain/message.entity.js';
 import type { MemoryDatabase } from './memory-database.js';
 
 type MessageRow = Readonly<MessageState>;
 
 const copyDate = (date: Date): Date => new Date(date.getTime());
+const copyNullableDate = (date: Date | null): Date | null => (date === null ? null : copyDate(date));
+const copyMetadata = (metadata: MessageMetadata | null): MessageMetadata | null =>
+  metadata === null ? null : structuredClone(metadata);
 
 // Copies on the way in and out: no caller may change a stored row by holding a reference.
 const toRow = (message: Message, id: number): MessageRow =>
   Object.freeze({
     id,
     sessionId: message.sessionId,
+    parentId: message.parentId,
+    clientId: message.clientId,
     text: message.text,
     sender: message.sender,
+    status: message.status,
+    metadata: copyMetadata(message.metadata),
     isDeleted: message.isDeleted,
+    editedAt: copyNullableDate(message.editedAt),
     createdAt: copyDate(message.createdAt),
     updatedAt: copyDate(message.updatedAt),
   });
 
 const toEntity = (row: MessageRow): Message =>
-  Message.restore({ ...row, createdAt: copyDate(row.createdAt), updatedAt: copyDate(row.updatedAt) });
+  Message.restore({
+    ...row,
+    metadata: copyMetadata(row.metadata),
+    editedAt: copyNullableDate(row.editedAt),
+    createdAt: copyDate(row.createdAt),
+    updatedAt: copyDate(row.updatedAt),
+  });
 
 const toView = (row: MessageRow): MessageView => toMessageView(toEntity(row));
 
@@ -34,6 +50,9 @@ const byId = (a: MessageRow, b: MessageRow): number => a.id - b.id;
 
 const liveRowsOf = (messages: ReadonlyMap<number, MessageRow>, sessionId: number): MessageRow[] =>
   [...messages.values()].filter((row) => row.sessionId === sessionId && !row.isDeleted).sort(byId);
+
+const findByClientId = (messages: ReadonlyMap<number, MessageRow>, sessionId: number, clientId: string): MessageRow | undefined =>
+  [...messages.values()].find((row) => row.sessionId === sessionId && row.clientId === clientId);
 
 const isVisibleSession = (session: Readonly<ChatSessionState> | undefined, ownerId: string): boolean =>
   session !== undefined && session.isActive && session.userId === ownerId;
@@ -47,12 +66,22 @@ export class MemoryMessageRepository implements MessageRepository {
       if (!session) {
         throw new Error(`FOREIGN KEY constraint failed: message refers to missing chat session ${message.sessionId}`);
       }
+      const { clientId } = message;
+      if (clientId !== null && findByClientId(tables.messages, message.sessionId, clientId)) {
+        throw clientIdConflict();
+      }
       const row = toRow(message, this.database.nextMessageId());
       tables.messages.set(row.id, row);
       const sentAt = copyDate(row.createdAt);
       tables.sessions.set(
         session.id,
-        Object.freeze({ ...session, messageCount: session.messageCount + 1, lastMessageAt: sentAt, updatedAt: sentAt }),
+        Object.freeze({
+          ...session,
+          messageCount: session.messageCount + 1,
+          lastMessageAt: sentAt,
+          lastMessageId: row.id,
+          updatedAt: sentAt,
+        }),
       );
       message.id = row.id;
     });
@@ -61,9 +90,23 @@ export class MemoryMessageRepository implements MessageRepository {
   /** Saving a message that is not stored (its session's owner was deleted) changes nothing, like an UPDATE matching no row. */
   async save(message: Message): Promise<void> {
     const row = toRow(message, message.id);
+    const revisions = message.newRevisions().map((revision) => Object.freeze({ ...revision, createdAt: copyDate(revision.createdAt) }));
     await this.database.write((tables) => {
-      if (tables.messages.has(row.id)) tables.messages.set(row.id, row);
+      if (!tables.messages.has(row.id)) return;
+      tables.messages.set(row.id, row);
+      if (revisions.length > 0) tables.revisions.set(row.id, Object.freeze([...(tables.revisions.get(row.id) ?? []), ...revisions]));
     });
+    message.revisionsSaved();
+  }
+
+  async findByClientId(sessionId: number, clientId: string): Promise<Message | null> {
+    const row = await this.database.read((tables) => findByClientId(tables.messages, sessionId, clientId));
+    return row ? toEntity(row) : null;
+  }
+
+  async revisionsOf(messageId: number): Promise<MessageRevision[]> {
+    const revisions = await this.database.read((tables) => tables.revisions.get(messageId) ?? []);
+    return revisions.map((revision) => ({ text: revision.text, createdAt: copyDate(revision.createdAt) }));
   }
 
   async findInSession(id: number, sessionId: number): Promise<Message | null> {
@@ -106,6 +149,21 @@ export class MemoryMessageRepository implements MessageRepository {
     return { items: older.slice(start).map(toView), hasMore: start > 0 };
   }
 
+  async threadOf(sessionId: number, cursor: ThreadCursor): Promise<KeysetPage<MessageView>> {
+    const found = await this.database.read((tables) => {
+      const path: MessageRow[] = [];
+      let row = tables.messages.get(cursor.from);
+      let include = cursor.includeFrom;
+      while (row !== undefined && row.sessionId === sessionId && path.length <= cursor.limit) {
+        if (include && !row.isDeleted) path.push(row);
+        include = true;
+        row = row.parentId === null ? undefined : tables.messages.get(row.parentId);
+      }
+      return path;
+    });
+    return { items: found.slice(0, cursor.limit).reverse().map(toView), hasMore: found.length > cursor.limit };
+  }
+
   async deleteInSession(id: number, sessionId: number, now: Date): Promise<boolean> {
     const updatedAt = copyDate(now);
     return this.database.write((tables) => {
@@ -121,6 +179,7 @@ export class MemoryMessageRepository implements MessageRepository {
             ...session,
             messageCount: Math.max(0, session.messageCount - 1),
             lastMessageAt: newest ? copyDate(newest.createdAt) : null,
+            lastMessageId: newest?.id ?? null,
           }),
         );
       }
@@ -134,7 +193,7 @@ export class MemoryMessageRepository implements MessageRepository {
       const rows = liveRowsOf(tables.messages, sessionId);
       for (const row of rows) tables.messages.set(row.id, Object.freeze({ ...row, isDeleted: true, updatedAt }));
       const session = tables.sessions.get(sessionId);
-      if (session) tables.sessions.set(sessionId, Object.freeze({ ...session, messageCount: 0, lastMessageAt: null }));
+      if (session) tables.sessions.set(sessionId, Object.freeze({ ...session, messageCount: 0, lastMessageAt: null, lastMessageId: null }));
       return rows.length;
     });
   }

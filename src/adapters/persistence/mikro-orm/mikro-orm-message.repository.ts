@@ -1,17 +1,28 @@
-import type { KeysetPage, MessageCursor, MessageRepository } from '../../../application/ports/message-repository.port.js';
+import type { KeysetPage, MessageCursor, MessageRepository, ThreadCursor } from '../../../application/ports/message-repository.port.js';
 import type { MessageView } from '../../../application/views/message.view.js';
 import type { PageRequest } from '../../../application/views/pagination.js';
-import type { Message, Sender } from '../../../domain/message.entity.js';
+import type { Message, MessageMetadata, MessageRevision, MessageStatus, Sender } from '../../../domain/message.entity.js';
 import type { EntityManagerScope, Row } from './entity-manager-scope.js';
 import { rowValue } from './row-value.js';
 import { MessageSchema } from './schemas/message.schema.js';
 
+/** The columns a `MessageView` is built from, for `SELECT ${MESSAGE_COLUMNS('m')}`. */
+const MESSAGE_COLUMNS = (alias: string): string =>
+  ['id', 'session_id', 'parent_id', 'client_id', 'text', 'sender', 'status', 'metadata', 'edited_at', 'created_at', 'updated_at']
+    .map((column) => `${alias}.${column}`)
+    .join(', ');
+
 const toMessageView = (row: Row): MessageView => ({
   id: rowValue.number(row['id']),
   sessionId: rowValue.number(row['session_id']),
+  parentId: rowValue.nullableNumber(row['parent_id']),
+  clientId: rowValue.nullableString(row['client_id']),
   text: rowValue.string(row['text']),
-  // Only the domain writes this column, and only one of the three senders.
+  // Only the domain writes these two columns, and only one of their values.
   sender: rowValue.string(row['sender']) as Sender,
+  status: rowValue.string(row['status']) as MessageStatus,
+  metadata: rowValue.nullableJsonObject<MessageMetadata>(row['metadata']),
+  editedAt: rowValue.nullableDate(row['edited_at']),
   createdAt: rowValue.date(row['created_at']),
   updatedAt: rowValue.date(row['updated_at']),
 });
@@ -25,24 +36,50 @@ export class MikroOrmMessageRepository implements MessageRepository {
   constructor(private readonly scope: EntityManagerScope) {}
 
   /**
-   * Two statements in one transaction, the session's first: its UPDATE (chat_sessions PRIMARY)
-   * takes the row's write lock before the INSERT's foreign-key check would take a shared one, so
-   * concurrent senders queue on the session instead of deadlocking on a lock upgrade, whether or
-   * not the caller locked it already.
+   * The INSERT, then the session's UPDATE (chat_sessions PRIMARY), which needs the new id. The
+   * session row must be write-locked before the INSERT's foreign-key check takes a shared lock on
+   * it, or concurrent senders deadlock on the upgrade: a caller's transaction holds that lock
+   * already (the use cases take it with `findOwned`), and a call outside any transaction takes it
+   * itself. No session: the INSERT's foreign key refuses the message.
    */
   add(message: Message): Promise<void> {
+    const lockFirst = !this.scope.inTransaction();
     return this.scope.transaction(async () => {
-      await this.scope.execute(
-        `UPDATE chat_sessions SET message_count = message_count + 1, last_message_at = ?, updated_at = ? WHERE id = ?`,
-        [this.scope.dateParam(message.createdAt), this.scope.dateParam(message.createdAt), message.sessionId],
-      );
-      // No session, no row updated: the INSERT's foreign key then refuses the message.
+      if (lockFirst) await this.lockSession(message.sessionId);
       await this.scope.persist(message);
+      const sentAt = this.scope.dateParam(message.createdAt);
+      await this.scope.execute(
+        `UPDATE chat_sessions
+            SET message_count = message_count + 1, last_message_at = ?, last_message_id = ?, updated_at = ?
+          WHERE id = ?`,
+        [sentAt, message.id, sentAt, message.sessionId],
+      );
     });
   }
 
-  save(message: Message): Promise<void> {
-    return this.scope.persist(message);
+  /** The message's UPDATE (PRIMARY) and one multi-row INSERT of its new revisions, together. */
+  async save(message: Message): Promise<void> {
+    const revisions = message.newRevisions();
+    await this.scope.transaction(async () => {
+      await this.scope.persist(message);
+      if (revisions.length === 0) return;
+      await this.scope.execute(
+        `INSERT INTO message_revisions (message_id, text, created_at) VALUES ${revisions.map(() => '(?, ?, ?)').join(', ')}`,
+        revisions.flatMap((revision) => [message.id, revision.text, this.scope.dateParam(revision.createdAt)]),
+      );
+    });
+    message.revisionsSaved();
+  }
+
+  // messages_session_client_unique
+  findByClientId(sessionId: number, clientId: string): Promise<Message | null> {
+    return this.scope.run((em) => em.findOne(MessageSchema, { sessionId, clientId }));
+  }
+
+  // message_revisions_message_index (message_id, id)
+  async revisionsOf(messageId: number): Promise<MessageRevision[]> {
+    const rows = await this.scope.rows('SELECT text, created_at FROM message_revisions WHERE message_id = ? ORDER BY id', [messageId]);
+    return rows.map((row) => ({ text: rowValue.string(row['text']), createdAt: rowValue.date(row['created_at']) }));
   }
 
   // messages PRIMARY
@@ -65,11 +102,10 @@ export class MikroOrmMessageRepository implements MessageRepository {
     page: PageRequest,
   ): Promise<{ items: MessageView[]; total: number } | null> {
     const rows = await this.scope.rows(
-      `SELECT s.message_count AS total,
-              m.id, m.session_id, m.text, m.sender, m.created_at, m.updated_at
+      `SELECT s.message_count AS total, ${MESSAGE_COLUMNS('m')}
          FROM chat_sessions s
          LEFT JOIN (
-           SELECT id, session_id, text, sender, created_at, updated_at FROM messages
+           SELECT ${MESSAGE_COLUMNS('messages')} FROM messages
             WHERE session_id = ? AND is_deleted = 0
             ORDER BY id
             LIMIT ? OFFSET ?
@@ -104,7 +140,7 @@ export class MikroOrmMessageRepository implements MessageRepository {
     params.push(sessionId, ownerId, cursor.limit + 1);
     const hint = this.scope.dialect === 'mysql' ? ' FORCE INDEX (messages_session_live_index)' : '';
     const rows = await this.scope.rows(
-      `SELECT m.id, m.session_id, m.text, m.sender, m.created_at, m.updated_at
+      `SELECT ${MESSAGE_COLUMNS('m')}
          FROM messages m${hint}
         WHERE m.session_id = ? AND m.is_deleted = 0${range}
           AND EXISTS (SELECT 1 FROM chat_sessions s WHERE s.id = ? AND s.user_id = ? AND s.is_active = 1)
@@ -118,6 +154,35 @@ export class MikroOrmMessageRepository implements MessageRepository {
     const hasMore = found.length > cursor.limit;
     const items = found.slice(0, cursor.limit);
     return { items: backwards ? items.reverse() : items, hasMore };
+  }
+
+  /**
+   * One recursive query: from the cursor's message up through `parent_id` on messages PRIMARY,
+   * one row per step, counting the live messages met and stopping once one more than the limit is
+   * found, so it reads about `limit` rows however deep the branch (deleted messages are walked
+   * through, not counted). A parent always has a smaller id, which the walk also checks, so a
+   * corrupt link could not loop.
+   */
+  async threadOf(sessionId: number, cursor: ThreadCursor): Promise<KeysetPage<MessageView>> {
+    const include = cursor.includeFrom ? 1 : 0;
+    const rows = await this.scope.rows(
+      `WITH RECURSIVE path (id, parent_id, is_deleted, live, depth) AS (
+         SELECT id, parent_id, is_deleted, CASE WHEN is_deleted = 0 AND ? = 1 THEN 1 ELSE 0 END, 0
+           FROM messages WHERE id = ? AND session_id = ?
+         UNION ALL
+         SELECT m.id, m.parent_id, m.is_deleted, p.live + CASE WHEN m.is_deleted = 0 THEN 1 ELSE 0 END, p.depth + 1
+           FROM path p JOIN messages m ON m.id = p.parent_id
+          WHERE p.live <= ? AND m.id < p.id AND m.session_id = ?
+       )
+       SELECT ${MESSAGE_COLUMNS('m')}
+         FROM path p JOIN messages m ON m.id = p.id
+        WHERE p.is_deleted = 0 AND (p.depth > 0 OR ? = 1)
+        ORDER BY p.depth
+        LIMIT ?`,
+      [include, cursor.from, sessionId, cursor.limit, sessionId, include, cursor.limit + 1],
+    );
+    const found = rows.map(toMessageView);
+    return { items: found.slice(0, cursor.limit).reverse(), hasMore: found.length > cursor.limit };
   }
 
   /** chat_sessions PRIMARY, `FOR UPDATE` on MySQL; SQLite has one writer at a time anyway. */
@@ -136,7 +201,7 @@ export class MikroOrmMessageRepository implements MessageRepository {
 
   /**
    * The message's UPDATE (PRIMARY), which says whether it was live, then the session's
-   * (chat_sessions PRIMARY): one less, and the newest live message's time, one step back along
+   * (chat_sessions PRIMARY): one less, and the newest live message's time and id, one step back along
    * messages_session_live_index (hinted as in `sliceOfSession`). That subquery reads with shared
    * locks, so the session row must be locked before either statement, or two deletes in one
    * session can deadlock: a caller's transaction holds that lock already (the use cases take it
@@ -159,9 +224,13 @@ export class MikroOrmMessageRepository implements MessageRepository {
                    WHERE session_id = ? AND is_deleted = 0
                    ORDER BY id DESC
                    LIMIT 1
+                ),
+                last_message_id = (
+                  SELECT MAX(id) FROM messages${hint}
+                   WHERE session_id = ? AND is_deleted = 0
                 )
           WHERE id = ?`,
-        [sessionId, sessionId],
+        [sessionId, sessionId, sessionId],
       );
       return true;
     });
@@ -173,7 +242,7 @@ export class MikroOrmMessageRepository implements MessageRepository {
    */
   deleteAllInSession(sessionId: number, now: Date): Promise<number> {
     return this.scope.transaction(async () => {
-      await this.scope.execute('UPDATE chat_sessions SET message_count = 0, last_message_at = NULL WHERE id = ?', [sessionId]);
+      await this.scope.execute('UPDATE chat_sessions SET message_count = 0, last_message_at = NULL, last_message_id = NULL WHERE id = ?', [sessionId]);
       return this.scope.run((em) =>
         em.nativeUpdate(MessageSchema, { sessionId, isDeleted: false }, { isDeleted: true, updatedAt: now }),
       );

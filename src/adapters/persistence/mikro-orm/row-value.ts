@@ -34,4 +34,25 @@ export const rowValue = {
   nullableDate(value: unknown): Date | null {
     return value === null || value === undefined ? null : rowValue.date(value);
   },
+
+  nullableNumber(value: unknown): number | null {
+    return value === null || value === undefined ? null : rowValue.number(value);
+  },
+
+  nullableString(value: unknown): string | null {
+    return value === null || value === undefined ? null : rowValue.string(value);
+  },
+
+  /**
+   * A JSON column: MySQL 8 gives it parsed, MariaDB (where JSON is LONGTEXT) and SQLite as text.
+   * Only the domain writes these columns, and only objects.
+   */
+  nullableJsonObject<T extends object>(value: unknown): T | null {
+    if (value === null || value === undefined) return null;
+    const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new TypeError(`expected a JSON object from the database, got ${typeof parsed}`);
+    }
+    return parsed as T;
+  },
 };

@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ConflictError, DomainError, emailTaken, UnavailableError, usernameTaken } from '../../../domain/domain-error.js';
+import { clientIdConflict, ConflictError, DomainError, emailTaken, UnavailableError, usernameTaken } from '../../../domain/domain-error.js';
 
 /** Failures that say "the database cannot serve you right now", not "your request is wrong". */
 const UNAVAILABLE_CODES = new Set([
@@ -42,7 +42,7 @@ const isUniqueViolation = (error: DriverFailure): boolean =>
   (typeof error.message === 'string' && error.message.includes('UNIQUE constraint failed'));
 
 /**
- * Which account field a unique violation is about. MySQL names the index
+ * Which field a unique violation is about. MySQL names the index
  * (`Duplicate entry 'x' for key 'users_username_unique'`), SQLite the column
  * (`UNIQUE constraint failed: users.username`).
  */
@@ -50,6 +50,7 @@ const conflictFor = (error: DriverFailure): ConflictError => {
   const text = `${String(error.sqlMessage ?? '')} ${String(error.message ?? '')}`;
   if (/users_username_unique|users\.username/.test(text)) return usernameTaken();
   if (/users_email_unique|users\.email/.test(text)) return emailTaken();
+  if (/messages_session_client_unique|messages\.client_id/.test(text)) return clientIdConflict();
   return new ConflictError('Already exists');
 };
 

@@ -5,7 +5,10 @@ import { openMikroOrmPersistence } from '../../../../src/adapters/persistence/mi
 import { withMySqlServer } from '../../../../src/adapters/persistence/mikro-orm/with-mysql-server.js';
 import { createMySqlTestDatabase, describeWithMySql, type MySqlTestDatabase } from '../../../support/mysql-test-database.js';
 
-const TABLES = ['users', 'logins', 'chat_sessions', 'messages'] as const;
+/** MariaDB and MySQL 5.7 show a display width, MySQL 8 does not. */
+const UNSIGNED_BIGINT = expect.stringMatching(/^bigint(\(20\))? unsigned$/);
+
+const TABLES = ['users', 'logins', 'chat_sessions', 'messages', 'message_revisions'] as const;
 
 describeWithMySql('MySQL: migrations', () => {
   let database: MySqlTestDatabase;
@@ -52,7 +55,7 @@ describeWithMySql('MySQL: migrations', () => {
   it('when migrated, the schema is the seed\'s with what production needs: utf8mb4, DATETIME(3), BIGINT ids, cascades, indexes', async () => {
     const columns = await query(
       `SELECT CONCAT(TABLE_NAME, '.', COLUMN_NAME) AS name, COLUMN_TYPE AS type FROM information_schema.COLUMNS
-        WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN ('users', 'logins', 'chat_sessions', 'messages')`,
+        WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN ('users', 'logins', 'chat_sessions', 'messages', 'message_revisions')`,
     );
     const typeOf = Object.fromEntries(columns.map((column) => [column['name'], column['type']]));
     expect(typeOf).toMatchObject({
@@ -63,10 +66,18 @@ describeWithMySql('MySQL: migrations', () => {
       'chat_sessions.id': expect.stringMatching(/^int/),
       'chat_sessions.message_count': expect.stringMatching(/^int/),
       'chat_sessions.last_message_at': 'datetime(3)',
+      'chat_sessions.last_message_id': UNSIGNED_BIGINT,
       'messages.id': expect.stringMatching(/^bigint/),
       'messages.text': 'text',
       'messages.sender': 'varchar(10)',
       'messages.updated_at': 'datetime(3)',
+      'messages.parent_id': UNSIGNED_BIGINT,
+      'messages.client_id': 'varchar(64)',
+      'messages.status': 'varchar(10)',
+      'messages.edited_at': 'datetime(3)',
+      'message_revisions.message_id': UNSIGNED_BIGINT,
+      'message_revisions.text': 'text',
+      'message_revisions.created_at': 'datetime(3)',
       'logins.expires_at': 'datetime(3)',
       'logins.previous_refresh_token_hash': 'varchar(255)',
       'logins.sealed_pair': 'text',
@@ -77,9 +88,11 @@ describeWithMySql('MySQL: migrations', () => {
       `SELECT CONCAT(TABLE_NAME, '->', REFERENCED_TABLE_NAME, ':', DELETE_RULE) AS rule FROM information_schema.REFERENTIAL_CONSTRAINTS
         WHERE CONSTRAINT_SCHEMA = ? ORDER BY TABLE_NAME`,
     );
-    expect(cascades.map((row) => row['rule'])).toEqual([
+    // Sorted here: the servers' information_schema collations order `message_` and `messages` differently.
+    expect(cascades.map((row) => String(row['rule'])).sort()).toEqual([
       'chat_sessions->users:CASCADE',
       'logins->users:CASCADE',
+      'message_revisions->messages:CASCADE',
       'messages->chat_sessions:CASCADE',
     ]);
 
@@ -89,9 +102,13 @@ describeWithMySql('MySQL: migrations', () => {
          FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND INDEX_NAME <> 'PRIMARY'
         GROUP BY TABLE_NAME, INDEX_NAME ORDER BY TABLE_NAME, INDEX_NAME`,
     );
-    expect(indexes.map((row) => [row['name'], row['columns'], Number(row['non_unique'])])).toEqual([
+    const byName = (a: unknown[], b: unknown[]): number => String(a[0]).localeCompare(String(b[0]), 'en');
+    expect(indexes.map((row) => [row['name'], row['columns'], Number(row['non_unique'])]).sort(byName)).toEqual([
       ['chat_sessions.chat_sessions_owner_recent_index', 'user_id,is_active,updated_at,id', 1],
       ['logins.logins_user_id_index', 'user_id', 1],
+      ['message_revisions.message_revisions_message_index', 'message_id,id', 1],
+      ['messages.messages_parent_index', 'parent_id', 1],
+      ['messages.messages_session_client_unique', 'session_id,client_id', 0],
       ['messages.messages_session_live_index', 'session_id,is_deleted,id', 1],
       ['users.users_email_unique', 'email', 0],
       ['users.users_username_unique', 'username', 0],

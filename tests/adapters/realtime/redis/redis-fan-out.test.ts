@@ -24,7 +24,19 @@ const sent = (id: number): DomainEvent => ({
   type: 'message.created',
   userId: ALICE,
   sessionId: 1,
-  message: { id, sessionId: 1, text: `Message ${id}`, sender: 'user', createdAt: at(id), updatedAt: at(id) },
+  message: {
+    id,
+    sessionId: 1,
+    parentId: null,
+    clientId: null,
+    text: `Message ${id}`,
+    sender: 'user',
+    status: 'complete',
+    metadata: null,
+    editedAt: null,
+    createdAt: at(id),
+    updatedAt: at(id),
+  },
 });
 const offsetsOf = (frames: readonly StreamFrame[]): number[] =>
   frames.filter((frame): frame is StreamEvent => 'offset' in frame && frame.type !== 'ready').map((event) => event.offset);

@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261124100144_initial } from './mysql/Migration20261124100144_initial.js';
 import { Migration20261201224410_refresh_grace_pair } from './mysql/Migration20261201224410_refresh_grace_pair.js';
+import { Migration20261201224441_conversations } from './mysql/Migration20261201224441_conversations.js';
 
 /**
  * Listed, not discovered: a glob would not find TypeScript files once compiled, nor work under
@@ -9,4 +10,5 @@ import { Migration20261201224410_refresh_grace_pair } from './mysql/Migration202
 export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration20261124100144_initial', class: Migration20261124100144_initial },
   { name: 'Migration20261201224410_refresh_grace_pair', class: Migration20261201224410_refresh_grace_pair },
+  { name: 'Migration20261201224441_conversations', class: Migration20261201224441_conversations },
 ];

@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { BigIntType, EntitySchema } from '@mikro-orm/core';
 import { ChatSession } from '../../../../domain/chat-session.entity.js';
 
 export const ChatSessionSchema = new EntitySchema<ChatSession>({
@@ -22,6 +22,8 @@ export const ChatSessionSchema = new EntitySchema<ChatSession>({
     isActive: { type: 'boolean', default: true, fieldName: 'is_active' },
     messageCount: { type: 'integer', default: 0, fieldName: 'message_count' },
     lastMessageAt: { type: Date, length: 3, nullable: true, fieldName: 'last_message_at' },
+    // A plain column, no foreign key: kept by the message repository's writes like the counters.
+    lastMessageId: { type: new BigIntType('number'), unsigned: true, nullable: true, fieldName: 'last_message_id' },
   },
   indexes: [
     // The session list: WHERE user_id = ? AND is_active = 1 ORDER BY updated_at DESC, id DESC,
