@@ -395,7 +395,9 @@ describe('LogIn', () => {
       expect((outcomes.invalid_credentials ?? 0) + (outcomes.rate_limited ?? 0)).toBe(30);
     });
 
-    it('when the right password is among guesses sent at once, then it logs in and the account starts over', async () => {
+    // Which failures the success clears depends on which comparisons finish before it, so "starts
+    // over" is shown one login after another ("starts the account count over ...") rather than here.
+    it('when the right password is among guesses sent at once, then it logs in and each guess is told it is wrong', async () => {
       const backend = newBackend();
       await registerAlice(backend);
 
@@ -405,11 +407,6 @@ describe('LogIn', () => {
       ]);
 
       expect(outcomes).toEqual({ invalid_credentials: 4, succeeded: 1 });
-      // The success cleared the four failures: five more are allowed before the lock.
-      await failLogins(backend, 5, 'alice');
-      await expect(backend.logIn.execute({ username: 'alice', password: ALICE.password })).rejects.toMatchObject(
-        RATE_LIMITED,
-      );
     });
   });
 
