@@ -4,6 +4,7 @@
  * here, so they cannot drift apart.
  */
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import { Container, type ServiceIdentifier } from 'inversify';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
@@ -22,6 +23,7 @@ import { createUseCases, type Ports, type UseCases } from './application/use-cas
 import { FanOutEventPublisher } from './adapters/events/fan-out.event-publisher.js';
 import { RecordingEventPublisher } from './adapters/events/recording.event-publisher.js';
 import { createHttpApp } from './adapters/http/http-app.js';
+import { createHttpServer } from './adapters/http/http-server.js';
 import type { HttpState } from './adapters/http/http-state.js';
 import { createLogger } from './adapters/logging/create-logger.js';
 import { openMemoryPersistence } from './adapters/persistence/memory/open-memory-persistence.js';
@@ -46,6 +48,8 @@ export const UseCasesToken: ServiceIdentifier<UseCases> = Symbol.for('chat-backe
 /** Every port with the adapter serving it, as one object (for the harness to reach past the use cases). */
 export const PortsToken: ServiceIdentifier<Ports> = Symbol.for('chat-backend.Ports');
 export const HttpAppToken: ServiceIdentifier<Koa<HttpState>> = Symbol.for('chat-backend.HttpApp');
+/** The node:http server for the app, with the configured timeouts; not yet listening. */
+export const HttpServerToken: ServiceIdentifier<Server> = Symbol.for('chat-backend.HttpServer');
 /** Each user's events as a resumable stream: what the WebSocket gateway and `/events` deliver. */
 export const EventStreamsToken: ServiceIdentifier<EventStreams> = Symbol.for('chat-backend.EventStreams');
 /** The open WebSocket and event-stream connections of this instance. */
@@ -174,6 +178,17 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
         realtime: { streams, connections, keepAliveMs: config.realtime.keepAliveSeconds * 1000 },
       }),
     [UseCasesToken, RealtimeConnectionsToken],
+  );
+  container.bind(HttpServerToken).toResolvedValue(
+    (app: Koa<HttpState>) =>
+      createHttpServer(app, {
+        timeouts: {
+          headersMs: config.httpTimeouts.headersSeconds * 1000,
+          requestMs: config.httpTimeouts.requestSeconds * 1000,
+          keepAliveMs: config.httpTimeouts.keepAliveSeconds * 1000,
+        },
+      }),
+    [HttpAppToken],
   );
   container.bind(WebSocketGatewayToken).toResolvedValue(
     (useCases: UseCases, connections: RealtimeConnections) =>

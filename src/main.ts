@@ -3,11 +3,10 @@
  * WebSocket → graceful shutdown.
  */
 import type { Server, ServerResponse } from 'node:http';
-import { createHttpServer } from './adapters/http/http-server.js';
 import { describeDatabase } from './adapters/persistence/mikro-orm/describe-database.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './adapters/logging/create-logger.js';
-import { createContainer, EventStreamsToken, HttpAppToken, openPersistence, RealtimeConnectionsToken, WebSocketGatewayToken } from './container.js';
+import { createContainer, EventStreamsToken, HttpServerToken, openPersistence, RealtimeConnectionsToken, WebSocketGatewayToken } from './container.js';
 
 const SHUTDOWN_GRACE_MS = 8_000;
 
@@ -51,9 +50,7 @@ const main = async (): Promise<void> => {
     await persistence.close().catch(() => undefined);
     return fail(error instanceof Error ? error.message : String(error));
   }
-  const app = container.get(HttpAppToken);
-
-  const server: Server = createHttpServer(app);
+  const server: Server = container.get(HttpServerToken);
   const gateway = container.get(WebSocketGatewayToken);
   gateway.attach(server);
   // Responses still being written at shutdown close their connection when done, so keep-alive

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { createHttpServer } from '../../src/adapters/http/http-server.js';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { parseConfig, type AppConfig, type DatabaseConfig } from '../../src/conf
 import {
   createContainer,
   EventStreamsToken,
-  HttpAppToken,
+  HttpServerToken,
   openPersistence,
   RealtimeConnectionsToken,
   UseCasesToken,
@@ -136,8 +135,7 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
     const streams = container.get(EventStreamsToken);
     await streams.start();
     cleanups.push(() => streams.close());
-    const app = container.get(HttpAppToken);
-    const server = createHttpServer(app);
+    const server = container.get(HttpServerToken);
     const gateway = container.get(WebSocketGatewayToken);
     gateway.attach(server);
     // Keep-alive sockets would hold `server.close` open; they are ended on close.
