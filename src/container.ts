@@ -4,7 +4,6 @@
  * here, so they cannot drift apart.
  */
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
 import { Container, type ServiceIdentifier } from 'inversify';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
@@ -23,7 +22,7 @@ import { createUseCases, type Ports, type UseCases } from './application/use-cas
 import { FanOutEventPublisher } from './adapters/events/fan-out.event-publisher.js';
 import { RecordingEventPublisher } from './adapters/events/recording.event-publisher.js';
 import { createHttpApp } from './adapters/http/http-app.js';
-import { createHttpServer } from './adapters/http/http-server.js';
+import { createHttpServer, type HttpServer } from './adapters/http/http-server.js';
 import type { HttpState } from './adapters/http/http-state.js';
 import { createLogger } from './adapters/logging/create-logger.js';
 import { openMemoryPersistence } from './adapters/persistence/memory/open-memory-persistence.js';
@@ -49,7 +48,7 @@ export const UseCasesToken: ServiceIdentifier<UseCases> = Symbol.for('chat-backe
 export const PortsToken: ServiceIdentifier<Ports> = Symbol.for('chat-backend.Ports');
 export const HttpAppToken: ServiceIdentifier<Koa<HttpState>> = Symbol.for('chat-backend.HttpApp');
 /** The node:http server for the app, with the configured timeouts; not yet listening. */
-export const HttpServerToken: ServiceIdentifier<Server> = Symbol.for('chat-backend.HttpServer');
+export const HttpServerToken: ServiceIdentifier<HttpServer> = Symbol.for('chat-backend.HttpServer');
 /** Each user's events as a resumable stream: what the WebSocket gateway and `/events` deliver. */
 export const EventStreamsToken: ServiceIdentifier<EventStreams> = Symbol.for('chat-backend.EventStreams');
 /** The open WebSocket and event-stream connections of this instance. */

@@ -2,13 +2,17 @@
  * The server: configuration → container → database (migrated) → event streams → HTTP and
  * WebSocket → graceful shutdown.
  */
-import type { Server, ServerResponse } from 'node:http';
 import { describeDatabase } from './adapters/persistence/mikro-orm/describe-database.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './adapters/logging/create-logger.js';
 import { createContainer, EventStreamsToken, HttpServerToken, openPersistence, RealtimeConnectionsToken, WebSocketGatewayToken } from './container.js';
 
 const SHUTDOWN_GRACE_MS = 8_000;
+/**
+ * How long a request still arriving at SIGTERM may take to arrive before it is answered 408: well
+ * inside the grace, so its handler can still finish and the process exit 0.
+ */
+const SHUTDOWN_DRAIN_MS = 3_000;
 
 const fail = (message: string): never => {
   // One line, whatever the cause says: a driver's message can carry the SQL it ran, newlines and all.
@@ -50,16 +54,10 @@ const main = async (): Promise<void> => {
     await persistence.close().catch(() => undefined);
     return fail(error instanceof Error ? error.message : String(error));
   }
-  const server: Server = container.get(HttpServerToken);
+  const http = container.get(HttpServerToken);
+  const server = http.server;
   const gateway = container.get(WebSocketGatewayToken);
   gateway.attach(server);
-  // Responses still being written at shutdown close their connection when done, so keep-alive
-  // clients cannot hold the server open.
-  const inFlight = new Set<ServerResponse>();
-  server.on('request', (_request, response: ServerResponse) => {
-    inFlight.add(response);
-    response.on('close', () => inFlight.delete(response));
-  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -82,19 +80,7 @@ const main = async (): Promise<void> => {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     deadline.unref();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const response of inFlight) {
-      if (!response.headersSent) {
-        response.setHeader('Connection', 'close');
-        continue;
-      }
-      // Too late to say so in a header (an event stream, ended just below): its connection is
-      // ended once the response is done, or it would idle until the keep-alive timeout.
-      const socket = response.socket;
-      if (response.writableFinished) socket?.end();
-      else response.once('finish', () => socket?.end());
-    }
-    server.closeIdleConnections();
+    const closed = http.close(SHUTDOWN_DRAIN_MS);
     // Long-lived connections hold the server open: event streams end and sockets close with 1001
     // first, so that only ordinary requests are left to finish.
     container.get(RealtimeConnectionsToken).closeAll('shutdown');

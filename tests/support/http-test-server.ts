@@ -135,7 +135,7 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
     const streams = container.get(EventStreamsToken);
     await streams.start();
     cleanups.push(() => streams.close());
-    const server = container.get(HttpServerToken);
+    const { server } = container.get(HttpServerToken);
     const gateway = container.get(WebSocketGatewayToken);
     gateway.attach(server);
     // Keep-alive sockets would hold `server.close` open; they are ended on close.

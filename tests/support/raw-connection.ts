@@ -6,6 +6,8 @@ export interface RawExchange {
   readonly text: string;
   /** Milliseconds from the connection to the server's close. */
   readonly closedAfterMs: number;
+  /** `performance.now()` at the close. */
+  readonly closedAt: number;
 }
 
 export interface RawConnection {
@@ -38,7 +40,8 @@ export const openRawConnection = (baseUrl: string): RawConnection => {
   const closed = new Promise<RawExchange>((resolve) => {
     socket.once('close', () => {
       clearInterval(trickling);
-      resolve({ text, closedAfterMs: performance.now() - started });
+      const closedAt = performance.now();
+      resolve({ text, closedAfterMs: closedAt - started, closedAt });
     });
   });
   return {

@@ -1,7 +1,8 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type Koa from 'koa';
-import { API_CSP } from './middleware/security-headers.middleware.js';
+import { answerClientError, type ClientErrorListener, type Exchange, requestTimeoutError } from './client-error-answer.js';
 
 /** How long a client may take over a request, and keep an idle connection. */
 export interface HttpServerTimeouts {
@@ -13,8 +14,22 @@ export interface HttpServerTimeouts {
   readonly keepAliveMs: number;
 }
 
-/** What the server tells of the requests it refuses before the app sees them (for metrics). */
-export type ClientErrorListener = (code: string) => void;
+export interface HttpServerOptions {
+  readonly timeouts: HttpServerTimeouts;
+  readonly onClientError?: ClientErrorListener;
+}
+
+/** The node:http server of the app, and the one right way to stop it. */
+export interface HttpServer {
+  readonly server: Server;
+  /**
+   * Stops accepting connections and lets the started requests finish: idle connections and ones
+   * that have sent nothing close at once, every answer still to come closes its connection, and
+   * a request still arriving `drainMs` later is answered 408 (sooner if its own timeout says so).
+   * Resolves once every connection is gone; WebSockets and event streams are the caller's to end.
+   */
+  close(drainMs: number): Promise<void>;
+}
 
 /**
  * Node enforces the headers and request timeouts by sweeping its connections on a timer, every
@@ -23,87 +38,12 @@ export type ClientErrorListener = (code: string) => void;
  */
 const TIMEOUT_CHECK_INTERVAL_MS = 500;
 
-/** A request under way on a connection, with its response. */
-interface Exchange {
-  readonly request: IncomingMessage;
-  readonly response: ServerResponse;
-}
-
-interface Problem {
-  readonly status: number;
-  readonly error: string;
-  readonly code: string;
-}
-
-const PROBLEMS: Record<string, Problem> = {
-  HPE_HEADER_OVERFLOW: { status: 431, error: 'Request headers too large', code: 'headers_too_large' },
-  // The headers or the body did not arrive within their timeout (Node says the same for both).
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, error: 'Request timeout', code: 'request_timeout' },
-};
-const MALFORMED: Problem = { status: 400, error: 'Malformed HTTP request', code: 'bad_request' };
-
-const problemHeaders = (body: string): Record<string, string> => ({
-  'Content-Type': 'application/json; charset=utf-8',
-  'Content-Length': String(Buffer.byteLength(body)),
-  'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': API_CSP,
-  Connection: 'close',
-});
-
-/**
- * Node answers a request it cannot parse (a request line or headers over 16 KB, a broken request
- * line), or that does not arrive in time, before or behind Koa's back, with a bare text answer.
- * This answers in the API's error shape instead, so every response a client can get is JSON.
- *
- * A request whose headers arrived already has its response (Koa is waiting for the body): the
- * answer goes through that response, so the request's log line says 408 rather than whatever the
- * cut-off body makes Koa conclude later; once that response has started, no answer can be sent
- * and the connection is only closed. Either way the connection goes once the answer is out: a
- * client that stalled once does not get to hold it open.
- */
-const answerClientError = (
-  error: NodeJS.ErrnoException,
-  socket: Duplex,
-  pending: ReadonlyMap<Duplex, Exchange>,
-  onClientError: ClientErrorListener | undefined,
-): void => {
-  if (!socket.writable || error.code === 'ECONNRESET') {
-    socket.destroy();
-    return;
-  }
-  const problem = PROBLEMS[error.code ?? ''] ?? MALFORMED;
-  onClientError?.(problem.code);
-  const body = JSON.stringify({ error: problem.error, code: problem.code });
-  const exchange = pending.get(socket);
-  if (exchange) {
-    const { request, response } = exchange;
-    if (response.headersSent) {
-      request.destroy();
-      return;
-    }
-    response.writeHead(problem.status, problemHeaders(body));
-    // Once the answer is out, the request is given up: that ends Koa's wait for the body (it
-    // hears 'aborted') along with the connection, instead of leaving the handler pending.
-    response.end(body, () => request.destroy());
-    return;
-  }
-  const head = Object.entries(problemHeaders(body))
-    .map(([name, value]) => `${name}: ${value}\r\n`)
-    .join('');
-  socket.end(`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}\r\n${head}\r\n${body}`, () => socket.destroy());
-};
-
-export interface HttpServerOptions {
-  readonly timeouts: HttpServerTimeouts;
-  readonly onClientError?: ClientErrorListener;
-}
-
 /**
  * The node:http server for the Koa app: slow clients cut by the configured timeouts, and even
  * unparsable or timed-out requests answered in JSON. WebSocket upgrades and event streams are not
  * cut: the request timeout covers receiving a request, and theirs is complete once its headers are in.
  */
-export const createHttpServer = (app: Koa, options: HttpServerOptions): Server => {
+export const createHttpServer = (app: Koa, options: HttpServerOptions): HttpServer => {
   const { headersMs, requestMs, keepAliveMs } = options.timeouts;
   const server = createServer(
     {
@@ -114,8 +54,15 @@ export const createHttpServer = (app: Koa, options: HttpServerOptions): Server =
     },
     app.callback(),
   );
-  // The response of each connection's request under way, for `answerClientError`.
+  // Every HTTP connection (an upgraded one belongs to the WebSocket gateway from then on), with
+  // the request under way on it, if any.
+  const connections = new Set<Socket>();
   const pending = new Map<Duplex, Exchange>();
+  server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
+  server.on('upgrade', (_request: IncomingMessage, socket: Duplex) => connections.delete(socket as Socket));
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const socket = request.socket;
     const exchange = { request, response };
@@ -124,6 +71,40 @@ export const createHttpServer = (app: Koa, options: HttpServerOptions): Server =
       if (pending.get(socket) === exchange) pending.delete(socket);
     });
   });
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, pending, options.onClientError));
-  return server;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, pending.get(socket), options.onClientError));
+
+  const close = (drainMs: number): Promise<void> => {
+    // `server.close()` would also stop Node's sweep for slow requests, and a client trickling its
+    // headers or body would then hold the shutdown until it gave up. Closing the listener as the
+    // net.Server it is keeps the sweep (its timer is unref'd, so it holds nothing open).
+    const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+    for (const socket of connections) {
+      const exchange = pending.get(socket);
+      if (!exchange) {
+        // Nothing asked on it (a browser's preconnect, say): nothing to finish.
+        if (socket.bytesRead === 0) socket.destroy();
+        continue;
+      }
+      const { response } = exchange;
+      if (!response.headersSent) {
+        response.setHeader('Connection', 'close');
+        continue;
+      }
+      // Too late to say so in a header (an event stream, which its owner ends): the connection is
+      // ended once the response is done, or it would idle until the keep-alive timeout.
+      if (response.writableFinished) socket.end();
+      else response.once('finish', () => socket.end());
+    }
+    server.closeIdleConnections();
+    const drain = setTimeout(() => {
+      for (const socket of connections) {
+        const exchange = pending.get(socket);
+        if (!exchange || !exchange.request.complete) answerClientError(requestTimeoutError(), socket, exchange, options.onClientError);
+      }
+    }, drainMs);
+    drain.unref();
+    return closed.finally(() => clearTimeout(drain));
+  };
+
+  return { server, close };
 };
