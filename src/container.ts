@@ -25,6 +25,8 @@ import { createHttpApp } from './adapters/http/http-app.js';
 import { createHttpServer, type HttpServer } from './adapters/http/http-server.js';
 import type { HttpState } from './adapters/http/http-state.js';
 import { createLogger } from './adapters/logging/create-logger.js';
+import { MeteredEventStreams } from './adapters/metrics/metered.event-streams.js';
+import { PrometheusMetrics } from './adapters/metrics/prometheus-metrics.js';
 import { openMemoryPersistence } from './adapters/persistence/memory/open-memory-persistence.js';
 import type { Persistence } from './adapters/persistence/persistence.js';
 import { BcryptPasswordHasher } from './adapters/security/bcrypt.password-hasher.js';
@@ -54,6 +56,8 @@ export const EventStreamsToken: ServiceIdentifier<EventStreams> = Symbol.for('ch
 /** The open WebSocket and event-stream connections of this instance. */
 export const RealtimeConnectionsToken: ServiceIdentifier<RealtimeConnections> = Symbol.for('chat-backend.RealtimeConnections');
 export const WebSocketGatewayToken: ServiceIdentifier<WebSocketGateway> = Symbol.for('chat-backend.WebSocketGateway');
+/** The metrics `METRICS_PORT` serves; null when it is unset (nothing is measured at all then). */
+export const MetricsToken: ServiceIdentifier<PrometheusMetrics | null> = Symbol.for('chat-backend.Metrics');
 
 /** The streams the configuration asks for: in Redis when `REDIS_URL` is set, else in process. */
 export const createEventStreams = (config: RealtimeConfig, clock: Clock, logger: Logger): EventStreams => {
@@ -90,10 +94,19 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
   const container = new Container({ defaultScope: 'Singleton' });
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? new SystemClock();
-  const streams = overrides.streams ?? createEventStreams(config.realtime, clock, logger);
+  const metrics = config.metrics ? new PrometheusMetrics() : null;
+  const unmetered = overrides.streams ?? createEventStreams(config.realtime, clock, logger);
+  // Counted where every event passes, whichever adapter holds the streams.
+  const streams = metrics ? new MeteredEventStreams(unmetered, metrics) : unmetered;
 
   container.bind(LoggerToken).toConstantValue(logger);
   container.bind(EventStreamsToken).toConstantValue(streams);
+  container.bind(MetricsToken).toConstantValue(metrics);
+  // Read at each scrape, so the connections registry (built later, on the use cases) is asked then.
+  metrics?.readFrom({
+    connections: () => container.get<RealtimeConnections>(RealtimeConnectionsToken).countByTransport(),
+    pool: () => persistence.poolUse(),
+  });
 
   container.bind<UserRepository>(UserRepository).toConstantValue(persistence.users);
   container.bind<LoginRepository>(LoginRepository).toConstantValue(persistence.logins);
@@ -175,6 +188,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
         trustProxy: config.trustProxy,
         version: APP_VERSION,
         realtime: { streams, connections, keepAliveMs: config.realtime.keepAliveSeconds * 1000 },
+        ...(metrics ? { requestObserver: metrics } : {}),
       }),
     [UseCasesToken, RealtimeConnectionsToken],
   );
@@ -186,6 +200,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
           requestMs: config.httpTimeouts.requestSeconds * 1000,
           keepAliveMs: config.httpTimeouts.keepAliveSeconds * 1000,
         },
+        ...(metrics ? { onClientError: (code: string) => metrics.refusedByServer(code) } : {}),
       }),
     [HttpAppToken],
   );

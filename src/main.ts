@@ -2,10 +2,12 @@
  * The server: configuration → container → database (migrated) → event streams → HTTP and
  * WebSocket → graceful shutdown.
  */
+import type { Server } from 'node:http';
 import { describeDatabase } from './adapters/persistence/mikro-orm/describe-database.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './adapters/logging/create-logger.js';
-import { createContainer, EventStreamsToken, HttpServerToken, openPersistence, RealtimeConnectionsToken, WebSocketGatewayToken } from './container.js';
+import { createMetricsServer, METRICS_PATH } from './adapters/metrics/metrics-server.js';
+import { createContainer, EventStreamsToken, HttpServerToken, MetricsToken, openPersistence, RealtimeConnectionsToken, WebSocketGatewayToken } from './container.js';
 
 const SHUTDOWN_GRACE_MS = 8_000;
 /**
@@ -59,12 +61,25 @@ const main = async (): Promise<void> => {
   const gateway = container.get(WebSocketGatewayToken);
   gateway.attach(server);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  }).catch((error: unknown) => fail(`cannot listen on ${config.host}:${config.port}: ${String(error)}`));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const listen = (target: Server, host: string, port: number, what: string): Promise<number> =>
+    new Promise<void>((resolve, reject) => {
+      target.once('error', reject);
+      target.listen(port, host, () => resolve());
+    })
+      .catch((error: unknown) => fail(`cannot listen on ${host}:${port}${what}: ${String(error)}`))
+      .then(() => {
+        const address = target.address();
+        return typeof address === 'object' && address ? address.port : port;
+      });
+
+  // Before the API's listener, so that metrics are up by the time the server says it listens.
+  const metrics = container.get(MetricsToken);
+  const metricsServer = metrics && config.metrics ? createMetricsServer(metrics) : null;
+  if (metricsServer && config.metrics) {
+    const metricsPort = await listen(metricsServer, config.metrics.host, config.metrics.port, ' for metrics');
+    logger.info({ host: config.metrics.host, port: metricsPort }, `metrics on http://${config.metrics.host}:${metricsPort}${METRICS_PATH}`);
+  }
+  const port = await listen(server, config.host, config.port, '');
   logger.info(
     { host: config.host, port, database: config.database.kind, realtime: config.realtime.redis ? 'redis' : 'in-process' },
     `listening on http://${config.host}:${port}`,
@@ -86,6 +101,12 @@ const main = async (): Promise<void> => {
     container.get(RealtimeConnectionsToken).closeAll('shutdown');
     await gateway.close();
     await closed;
+    // Scrapes are answered until the requests are done, so the shutdown can be watched.
+    if (metricsServer) {
+      const metricsClosed = new Promise((resolve) => metricsServer.close(resolve));
+      metricsServer.closeAllConnections();
+      await metricsClosed;
+    }
     await persistence.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
     await streams.close().catch((error: unknown) => logger.error({ err: error }, 'closing the event streams failed'));
     logger.info('stopped');
