@@ -12,7 +12,11 @@ export interface SoakSample {
   readonly atMs: number;
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
-  /** libuv handles held open: sockets, servers, timers. */
+  /**
+   * What keeps the server's event loop alive: sockets, servers, timers and pending requests
+   * (`nodejs_active_resources_total`; the older `nodejs_active_handles_total` leaves timers out,
+   * so a timer leaked per request would not show in it).
+   */
   readonly handles: number;
   readonly openFds: number;
 }
@@ -68,7 +72,7 @@ export const runSoak = async (options: SoakOptions, progress: (line: string) => 
         atMs: Math.round(performance.now() - started),
         rssBytes: read('process_resident_memory_bytes'),
         heapUsedBytes: read('nodejs_heap_size_used_bytes'),
-        handles: read('nodejs_active_handles_total'),
+        handles: read('nodejs_active_resources_total'),
         openFds: read('process_open_fds'),
       });
     };
