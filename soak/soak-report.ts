@@ -1,5 +1,5 @@
 import { MIN_SAMPLES, type PlateauRule, type PlateauVerdict } from './plateau.js';
-import { HANDLES_RULE, RSS_RULE, type SoakResult } from './soak-run.js';
+import type { SoakResult } from './soak-run.js';
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 const percent = (growth: number): string => `${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)} %`;
@@ -31,8 +31,8 @@ export const formatSoakReport = (result: SoakResult): string => {
     `real time: ${tally.eventsReceived} events received, ${tally.resumes} WebSocket resumes (each recovered)`,
     `server exit after SIGTERM: ${result.exit.code ?? result.exit.signal}`,
     `plateau: the first third is warm-up; the last third's peak may exceed the middle third's by the allowance`,
-    verdictLine('RSS', result.rss, RSS_RULE, (value) => `${mb(value)} MB`),
-    verdictLine('handles', result.handles, HANDLES_RULE, (value) => value.toFixed(1).replace(/\.0$/, '')),
+    verdictLine('RSS', result.rss, result.rules.rss, (value) => `${mb(value)} MB`),
+    verdictLine('handles', result.handles, result.rules.handles, (value) => value.toFixed(1).replace(/\.0$/, '')),
     `verdict: ${result.passed ? 'PASS' : 'FAIL'} (RSS and handles level off, every request answered as expected, events delivered, exit 0)`,
   ];
   return lines.join('\n');
