@@ -25,8 +25,11 @@ import type { CountLimitSettings, ThrottleLimits } from './application/throttlin
 import { FanOutEventPublisher } from './adapters/events/fan-out.event-publisher.js';
 import { RecordingEventPublisher } from './adapters/events/recording.event-publisher.js';
 import { createHttpApp } from './adapters/http/http-app.js';
+import { createHttpServer, type HttpServer } from './adapters/http/http-server.js';
 import type { HttpState } from './adapters/http/http-state.js';
 import { createLogger } from './adapters/logging/create-logger.js';
+import { MeteredEventStreams } from './adapters/metrics/metered.event-streams.js';
+import { PrometheusMetrics } from './adapters/metrics/prometheus-metrics.js';
 import { openMemoryPersistence } from './adapters/persistence/memory/open-memory-persistence.js';
 import type { Persistence } from './adapters/persistence/persistence.js';
 import { AesGcmSecretSealer } from './adapters/security/aes-gcm.secret-sealer.js';
@@ -54,6 +57,8 @@ export const UseCasesToken: ServiceIdentifier<UseCases> = Symbol.for('chat-backe
 /** Every port with the adapter serving it, as one object (for the harness to reach past the use cases). */
 export const PortsToken: ServiceIdentifier<Ports> = Symbol.for('chat-backend.Ports');
 export const HttpAppToken: ServiceIdentifier<Koa<HttpState>> = Symbol.for('chat-backend.HttpApp');
+/** The node:http server for the app, with the configured timeouts; not yet listening. */
+export const HttpServerToken: ServiceIdentifier<HttpServer> = Symbol.for('chat-backend.HttpServer');
 /** Each user's events as a resumable stream: what the WebSocket gateway and `/events` deliver. */
 export const EventStreamsToken: ServiceIdentifier<EventStreams> = Symbol.for('chat-backend.EventStreams');
 /** The open WebSocket and event-stream connections of this instance. */
@@ -61,6 +66,8 @@ export const RealtimeConnectionsToken: ServiceIdentifier<RealtimeConnections> = 
 export const WebSocketGatewayToken: ServiceIdentifier<WebSocketGateway> = Symbol.for('chat-backend.WebSocketGateway');
 /** The rate limits' counters with their connection, to start before serving and close at the end. */
 export const CounterStoreToken: ServiceIdentifier<CounterStore> = Symbol.for('chat-backend.CounterStore');
+/** The metrics `METRICS_PORT` serves; null when it is unset (nothing is measured at all then). */
+export const MetricsToken: ServiceIdentifier<PrometheusMetrics | null> = Symbol.for('chat-backend.Metrics');
 
 /** The streams the configuration asks for: in Redis when `REDIS_URL` is set, else in process. */
 export const createEventStreams = (config: RealtimeConfig, clock: Clock, logger: Logger): EventStreams => {
@@ -135,12 +142,21 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
   const container = new Container({ defaultScope: 'Singleton' });
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? new SystemClock();
-  const streams = overrides.streams ?? createEventStreams(config.realtime, clock, logger);
+  const metrics = config.metrics ? new PrometheusMetrics() : null;
+  const unmetered = overrides.streams ?? createEventStreams(config.realtime, clock, logger);
+  // Counted where every event passes, whichever adapter holds the streams.
+  const streams = metrics ? new MeteredEventStreams(unmetered, metrics) : unmetered;
   const counters = overrides.counters ? callersCounters(overrides.counters) : createCounterStore(config.realtime, clock, logger);
 
   container.bind(LoggerToken).toConstantValue(logger);
   container.bind(EventStreamsToken).toConstantValue(streams);
   container.bind(CounterStoreToken).toConstantValue(counters);
+  container.bind(MetricsToken).toConstantValue(metrics);
+  // Read at each scrape, so the connections registry (built later, on the use cases) is asked then.
+  metrics?.readFrom({
+    connections: () => container.get<RealtimeConnections>(RealtimeConnectionsToken).countByTransport(),
+    pool: () => persistence.poolUse(),
+  });
 
   container.bind<UserRepository>(UserRepository).toConstantValue(persistence.users);
   container.bind<LoginRepository>(LoginRepository).toConstantValue(persistence.logins);
@@ -203,8 +219,21 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
         trustProxy: config.trustProxy,
         version: APP_VERSION,
         realtime: { streams, connections, keepAliveMs: config.realtime.keepAliveSeconds * 1000 },
+        ...(metrics ? { requestObserver: metrics } : {}),
       }),
     [UseCasesToken, RealtimeConnectionsToken],
+  );
+  container.bind(HttpServerToken).toResolvedValue(
+    (app: Koa<HttpState>) =>
+      createHttpServer(app, {
+        timeouts: {
+          headersMs: config.httpTimeouts.headersSeconds * 1000,
+          requestMs: config.httpTimeouts.requestSeconds * 1000,
+          keepAliveMs: config.httpTimeouts.keepAliveSeconds * 1000,
+        },
+        ...(metrics ? { onClientError: (code: string) => metrics.refusedByServer(code) } : {}),
+      }),
+    [HttpAppToken],
   );
   container.bind(WebSocketGatewayToken).toResolvedValue(
     (useCases: UseCases, connections: RealtimeConnections) =>

@@ -2,22 +2,28 @@
  * The server: configuration → container → database (migrated) → event streams → HTTP and
  * WebSocket → graceful shutdown.
  */
-import type { Server, ServerResponse } from 'node:http';
-import { createHttpServer } from './adapters/http/http-server.js';
+import type { Server } from 'node:http';
 import { describeDatabase } from './adapters/persistence/mikro-orm/describe-database.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './adapters/logging/create-logger.js';
+import { createMetricsServer, METRICS_PATH } from './adapters/metrics/metrics-server.js';
 import {
   CounterStoreToken,
   createContainer,
   EventStreamsToken,
-  HttpAppToken,
+  HttpServerToken,
+  MetricsToken,
   openPersistence,
   RealtimeConnectionsToken,
   WebSocketGatewayToken,
 } from './container.js';
 
 const SHUTDOWN_GRACE_MS = 8_000;
+/**
+ * How long a request still arriving at SIGTERM may take to arrive before it is answered 408: well
+ * inside the grace, so its handler can still finish and the process exit 0.
+ */
+const SHUTDOWN_DRAIN_MS = 3_000;
 
 const fail = (message: string): never => {
   // One line, whatever the cause says: a driver's message can carry the SQL it ran, newlines and all.
@@ -62,25 +68,30 @@ const main = async (): Promise<void> => {
     await persistence.close().catch(() => undefined);
     return fail(error instanceof Error ? error.message : String(error));
   }
-  const app = container.get(HttpAppToken);
-
-  const server: Server = createHttpServer(app);
+  const http = container.get(HttpServerToken);
+  const server = http.server;
   const gateway = container.get(WebSocketGatewayToken);
   gateway.attach(server);
-  // Responses still being written at shutdown close their connection when done, so keep-alive
-  // clients cannot hold the server open.
-  const inFlight = new Set<ServerResponse>();
-  server.on('request', (_request, response: ServerResponse) => {
-    inFlight.add(response);
-    response.on('close', () => inFlight.delete(response));
-  });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  }).catch((error: unknown) => fail(`cannot listen on ${config.host}:${config.port}: ${String(error)}`));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const listen = (target: Server, host: string, port: number, what: string): Promise<number> =>
+    new Promise<void>((resolve, reject) => {
+      target.once('error', reject);
+      target.listen(port, host, () => resolve());
+    })
+      .catch((error: unknown) => fail(`cannot listen on ${host}:${port}${what}: ${String(error)}`))
+      .then(() => {
+        const address = target.address();
+        return typeof address === 'object' && address ? address.port : port;
+      });
+
+  // Before the API's listener, so that metrics are up by the time the server says it listens.
+  const metrics = container.get(MetricsToken);
+  const metricsServer = metrics && config.metrics ? createMetricsServer(metrics) : null;
+  if (metricsServer && config.metrics) {
+    const metricsPort = await listen(metricsServer, config.metrics.host, config.metrics.port, ' for metrics');
+    logger.info({ host: config.metrics.host, port: metricsPort }, `metrics on http://${config.metrics.host}:${metricsPort}${METRICS_PATH}`);
+  }
+  const port = await listen(server, config.host, config.port, '');
   logger.info(
     { host: config.host, port, database: config.database.kind, realtime: config.realtime.redis ? 'redis' : 'in-process' },
     `listening on http://${config.host}:${port}`,
@@ -96,24 +107,18 @@ const main = async (): Promise<void> => {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     deadline.unref();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const response of inFlight) {
-      if (!response.headersSent) {
-        response.setHeader('Connection', 'close');
-        continue;
-      }
-      // Too late to say so in a header (an event stream, ended just below): its connection is
-      // ended once the response is done, or it would idle until the keep-alive timeout.
-      const socket = response.socket;
-      if (response.writableFinished) socket?.end();
-      else response.once('finish', () => socket?.end());
-    }
-    server.closeIdleConnections();
+    const closed = http.close(SHUTDOWN_DRAIN_MS);
     // Long-lived connections hold the server open: event streams end and sockets close with 1001
     // first, so that only ordinary requests are left to finish.
     container.get(RealtimeConnectionsToken).closeAll('shutdown');
     await gateway.close();
     await closed;
+    // Scrapes are answered until the requests are done, so the shutdown can be watched.
+    if (metricsServer) {
+      const metricsClosed = new Promise((resolve) => metricsServer.close(resolve));
+      metricsServer.closeAllConnections();
+      await metricsClosed;
+    }
     await persistence.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
     await streams.close().catch((error: unknown) => logger.error({ err: error }, 'closing the event streams failed'));
     await counters.close().catch((error: unknown) => logger.error({ err: error }, 'closing the rate-limit counters failed'));

@@ -75,11 +75,32 @@ const serverVariables = v.object({
   REALTIME_MAX_CONNECTIONS_PER_USER: v.optional(integer(1, 100_000), '20'),
   WS_PING_INTERVAL: v.optional(duration(), '30s'),
   SSE_KEEPALIVE_INTERVAL: v.optional(duration(), '15s'),
+  // Slow clients (the defaults and why: README, Configuration). Each is counted from the first
+  // byte of a request, so they cap how long a connection can be held without a whole request.
+  HTTP_HEADERS_TIMEOUT: v.optional(duration(), '10s'),
+  HTTP_REQUEST_TIMEOUT: v.optional(duration(), '30s'),
+  HTTP_KEEP_ALIVE_TIMEOUT: v.optional(duration(), '5s'),
+  // Unset, there is no metrics listener at all.
+  METRICS_PORT: v.optional(integer(0, 65_535)),
+  METRICS_HOST: v.optional(text(), '127.0.0.1'),
 });
+
+/** Node refuses to create a server whose headers may take longer than the whole request. */
+const serverSchema = v.pipe(
+  serverVariables,
+  v.forward(
+    v.partialCheck(
+      [['HTTP_HEADERS_TIMEOUT'], ['HTTP_REQUEST_TIMEOUT']],
+      (e) => e.HTTP_HEADERS_TIMEOUT <= e.HTTP_REQUEST_TIMEOUT,
+      (issue) => `a duration of at most HTTP_REQUEST_TIMEOUT (${issue.input.HTTP_REQUEST_TIMEOUT} s)`,
+    ),
+    ['HTTP_HEADERS_TIMEOUT'],
+  ),
+);
 
 /** The server's variables and the database's, read from the same environment into one `AppConfig`. */
 const appConfigSchema = v.pipe(
-  v.intersect([serverVariables, v.pipe(databaseConfigSchema, v.transform((database) => ({ database })))]),
+  v.intersect([serverSchema, v.pipe(databaseConfigSchema, v.transform((database) => ({ database })))]),
   // A production server must not seal with the signing key: a leak of either would then open both.
   v.forward(
     v.partialCheck(
@@ -138,6 +159,12 @@ const appConfigSchema = v.pipe(
         pingIntervalSeconds: e.WS_PING_INTERVAL,
         keepAliveSeconds: e.SSE_KEEPALIVE_INTERVAL,
       },
+      httpTimeouts: {
+        headersSeconds: e.HTTP_HEADERS_TIMEOUT,
+        requestSeconds: e.HTTP_REQUEST_TIMEOUT,
+        keepAliveSeconds: e.HTTP_KEEP_ALIVE_TIMEOUT,
+      },
+      metrics: e.METRICS_PORT === undefined ? null : { host: e.METRICS_HOST, port: e.METRICS_PORT },
     }),
   ),
 );

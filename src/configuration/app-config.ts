@@ -35,6 +35,10 @@ export interface AppConfig {
   /** Whether `X-Forwarded-For` is believed (only behind a proxy you run). */
   readonly trustProxy: boolean;
   readonly realtime: RealtimeConfig;
+  /** How long a client may take over a request, and keep an idle connection (node:http's timeouts). */
+  readonly httpTimeouts: { readonly headersSeconds: number; readonly requestSeconds: number; readonly keepAliveSeconds: number };
+  /** The second listener serving `/metrics`; null when `METRICS_PORT` is unset (no listener at all). */
+  readonly metrics: { readonly host: string; readonly port: number } | null;
 }
 
 export interface RealtimeConfig {

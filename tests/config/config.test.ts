@@ -79,6 +79,13 @@ const REFUSED = [
   ['REFRESH_REUSE_GRACE', { REFRESH_REUSE_GRACE: '61' }],
   ['REFRESH_REUSE_GRACE', { REFRESH_REUSE_GRACE: '-1' }],
   ['REFRESH_REUSE_GRACE', { REFRESH_REUSE_GRACE: '20', ACCESS_TOKEN_TTL: '20' }],
+  ['HTTP_HEADERS_TIMEOUT', { HTTP_HEADERS_TIMEOUT: '0' }],
+  // Longer than the whole request may take (30 s by default): Node would refuse to start.
+  ['HTTP_HEADERS_TIMEOUT', { HTTP_HEADERS_TIMEOUT: '1m' }],
+  ['HTTP_REQUEST_TIMEOUT', { HTTP_REQUEST_TIMEOUT: 'soon' }],
+  ['HTTP_KEEP_ALIVE_TIMEOUT', { HTTP_KEEP_ALIVE_TIMEOUT: '1w' }],
+  ['METRICS_PORT', { METRICS_PORT: '65536' }],
+  ['METRICS_PORT', { METRICS_PORT: 'on' }],
 ] as const;
 
 describe('parseConfig', () => {
@@ -119,6 +126,8 @@ describe('parseConfig', () => {
           pingIntervalSeconds: 30,
           keepAliveSeconds: 15,
         },
+        httpTimeouts: { headersSeconds: 10, requestSeconds: 30, keepAliveSeconds: 5 },
+        metrics: null,
       });
     });
 
@@ -366,6 +375,28 @@ describe('parseConfig', () => {
       const named = /npm run ([\w:-]+)/.exec(message)?.[1];
 
       if (named !== undefined) expect(scripts).toContain(named);
+    });
+  });
+
+  describe('slow clients and metrics', () => {
+    it('takes the HTTP timeouts as durations', () => {
+      const config = parseConfig(valid({ HTTP_HEADERS_TIMEOUT: '20', HTTP_REQUEST_TIMEOUT: '2m', HTTP_KEEP_ALIVE_TIMEOUT: '65s' }));
+
+      expect(config.httpTimeouts).toEqual({ headersSeconds: 20, requestSeconds: 120, keepAliveSeconds: 65 });
+    });
+
+    it('accepts headers that may take as long as the whole request, and says what the limit is when they may take longer', () => {
+      expect(parseConfig(valid({ HTTP_HEADERS_TIMEOUT: '30s', HTTP_REQUEST_TIMEOUT: '30' })).httpTimeouts.headersSeconds).toBe(30);
+
+      expect(configErrorOf(valid({ HTTP_HEADERS_TIMEOUT: '31', HTTP_REQUEST_TIMEOUT: '30' })).message).toBe(
+        'HTTP_HEADERS_TIMEOUT must be a duration of at most HTTP_REQUEST_TIMEOUT (30 s), got "31"',
+      );
+    });
+
+    it('serves metrics only when METRICS_PORT is set, on loopback unless METRICS_HOST says otherwise', () => {
+      expect(parseConfig(valid({ METRICS_HOST: '0.0.0.0' })).metrics).toBeNull();
+      expect(parseConfig(valid({ METRICS_PORT: '9464' })).metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+      expect(parseConfig(valid({ METRICS_PORT: '0', METRICS_HOST: '10.0.0.7' })).metrics).toEqual({ host: '10.0.0.7', port: 0 });
     });
   });
 

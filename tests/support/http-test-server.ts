@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { createHttpServer } from '../../src/adapters/http/http-server.js';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import {
   CounterStoreToken,
   createContainer,
   EventStreamsToken,
-  HttpAppToken,
+  HttpServerToken,
   openPersistence,
   RealtimeConnectionsToken,
   UseCasesToken,
@@ -142,8 +141,7 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
     const counters = container.get(CounterStoreToken);
     await counters.start();
     cleanups.push(() => counters.close());
-    const app = container.get(HttpAppToken);
-    const server = createHttpServer(app);
+    const { server } = container.get(HttpServerToken);
     const gateway = container.get(WebSocketGatewayToken);
     gateway.attach(server);
     // Keep-alive sockets would hold `server.close` open; they are ended on close.

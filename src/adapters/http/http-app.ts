@@ -9,6 +9,7 @@ import type { HttpState } from './http-state.js';
 import { errorHandler } from './middleware/error-handler.middleware.js';
 import { jsonBody } from './middleware/json-body.middleware.js';
 import { requestLog } from './middleware/request-log.middleware.js';
+import { requestMetrics, type RequestObserver } from './middleware/request-metrics.middleware.js';
 import { securityHeaders } from './middleware/security-headers.middleware.js';
 import { createDocsRouter } from './routers/docs.router.js';
 import { createAuthRouter } from './routers/auth.router.js';
@@ -29,6 +30,8 @@ export interface HttpAppOptions {
   readonly version: string;
   /** What `GET /events` streams from, and the connections it counts against. */
   readonly realtime: Omit<RealtimeRouterOptions, 'authenticate'>;
+  /** Told of every answer, when metrics are on. */
+  readonly requestObserver?: RequestObserver;
 }
 
 /**
@@ -63,6 +66,7 @@ export const createHttpApp = (options: HttpAppOptions): Koa<HttpState> => {
   const router = createApiRouter(options);
 
   app.use(requestLog(options.logger));
+  if (options.requestObserver) app.use(requestMetrics(options.requestObserver));
   app.use(errorHandler());
   app.use(securityHeaders());
   app.use(

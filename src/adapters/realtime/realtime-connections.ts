@@ -4,8 +4,12 @@ import type { EventStreams } from './event-streams.js';
 /** Why the server ends a connection: its login ended, or the server is shutting down. */
 export type CloseReason = 'login_ended' | 'shutdown';
 
+/** How a connection is held: a WebSocket at `/ws`, or an event stream at `/events`. */
+export type RealtimeTransport = 'websocket' | 'event_stream';
+
 /** One open WebSocket or event stream, as the registry sees it. */
 export interface RealtimeConnection {
+  readonly transport: RealtimeTransport;
   readonly userId: string;
   readonly loginId: string;
   close(reason: CloseReason): void;
@@ -78,6 +82,13 @@ export class RealtimeConnections {
     let total = 0;
     for (const connections of this.byUser.values()) total += connections.size;
     return total;
+  }
+
+  /** The connections open now, by transport (what the metrics show). */
+  countByTransport(): Record<RealtimeTransport, number> {
+    const counts: Record<RealtimeTransport, number> = { websocket: 0, event_stream: 0 };
+    for (const connections of this.byUser.values()) for (const connection of connections) counts[connection.transport] += 1;
+    return counts;
   }
 
   closeAll(reason: CloseReason): void {

@@ -83,7 +83,7 @@ export const createRealtimeRouter = (options: RealtimeRouterOptions): Router<Htt
       }
       body.write(text);
     };
-    const connection: RealtimeConnection = { userId, loginId, close: finish };
+    const connection: RealtimeConnection = { transport: 'event_stream', userId, loginId, close: finish };
 
     const admission = options.connections.admit(connection);
     if (admission === 'login_ended') throw invalidToken();

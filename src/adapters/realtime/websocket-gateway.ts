@@ -126,6 +126,7 @@ export class WebSocketGateway {
     let stage: 'auth' | 'opening' | 'open' | 'closed' = 'auth';
     const isClosed = (): boolean => stage === 'closed';
     const connection = {
+      transport: 'websocket' as const,
       userId: '',
       loginId: '',
       close: (reason: CloseReason) =>

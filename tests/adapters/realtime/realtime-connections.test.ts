@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { InProcessEventStreams } from '../../../src/adapters/realtime/in-process.event-streams.js';
-import { RealtimeConnections, type CloseReason } from '../../../src/adapters/realtime/realtime-connections.js';
+import { RealtimeConnections, type CloseReason, type RealtimeTransport } from '../../../src/adapters/realtime/realtime-connections.js';
 import { SystemClock } from '../../../src/adapters/system/system.clock.js';
 import { HOUR } from '../../support/builders.js';
 
 const setUp = (isLive: () => Promise<boolean> = async () => true) => {
   const streams = new InProcessEventStreams({ history: { maxEvents: 10, maxAgeMs: HOUR, maxBytes: 1024 * 1024 }, clock: new SystemClock() });
   const connections = new RealtimeConnections({ maxPerUser: 2, streams, isLive });
-  const connection = (userId: string, loginId: string) => {
+  const connection = (userId: string, loginId: string, transport: RealtimeTransport = 'websocket') => {
     const closes: CloseReason[] = [];
-    return { userId, loginId, closes, close: (reason: CloseReason) => closes.push(reason) };
+    return { transport, userId, loginId, closes, close: (reason: CloseReason) => closes.push(reason) };
   };
   return { streams, connections, connection };
 };
@@ -28,6 +28,16 @@ describe('RealtimeConnections', () => {
     await streams.publish({ type: 'logins.ended', userId: 'u1', loginIds: ['l1'] });
     expect(connections.admit(connection('u1', 'l1'))).toBe('login_ended');
     expect(connections.admit(connection('u1', 'l2'))).toBe('admitted');
+  });
+
+  it('counts the open connections by transport, as they come and go', () => {
+    const { connections, connection } = setUp();
+    const [socket, stream, other] = [connection('u1', 'a'), connection('u1', 'b', 'event_stream'), connection('u2', 'c', 'event_stream')];
+    for (const each of [socket, stream, other]) connections.admit(each);
+    expect(connections.countByTransport()).toEqual({ websocket: 1, event_stream: 2 });
+    connections.remove(stream);
+    connections.remove(socket);
+    expect(connections.countByTransport()).toEqual({ websocket: 0, event_stream: 1 });
   });
 
   it("refuses a user's connection over the cap, and admits one again once another leaves", () => {

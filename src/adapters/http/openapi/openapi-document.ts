@@ -586,7 +586,8 @@ A chat backend: accounts with JWT logins, chat sessions and their messages, and 
   \`method_not_allowed\` with an \`Allow\` header; OPTIONS is 204 with \`Allow\`; HEAD is answered
   wherever GET is (the document's root \`x-unmatched-requests\` states these answers as responses).
 - A request the HTTP parser cannot read is 400 \`bad_request\` (431 \`headers_too_large\` when its request
-  line and headers pass 16 KB), still in this shape.
+  line and headers pass 16 KB), still in this shape; one whose headers or body do not arrive within the
+  server's configured time is 408 \`request_timeout\`, and its connection is closed.
 - A resource the caller does not own is 404, exactly as if it did not exist.
 - Every response carries \`X-Request-Id\` (the caller's own, echoed, or a new one) for tracing in the logs.
 

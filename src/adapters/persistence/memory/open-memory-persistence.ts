@@ -15,5 +15,6 @@ export const openMemoryPersistence = (database: MemoryDatabase = new MemoryDatab
   transactions: new MemoryTransactionRunner(database),
   appliedMigrations: [],
   ping: async () => true,
+  poolUse: () => null,
   close: async () => {},
 });

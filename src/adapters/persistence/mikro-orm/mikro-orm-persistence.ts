@@ -1,4 +1,6 @@
 import { MikroORM } from '@mikro-orm/core';
+// Both drivers (mysql, libsql) are knex-based and re-export its connection class.
+import { AbstractSqlConnection } from '@mikro-orm/mysql';
 import { UnavailableError } from '../../../domain/domain-error.js';
 import type { Persistence } from '../persistence.js';
 import type { DatabaseOptions } from '../../../configuration/database-options.js';
@@ -65,6 +67,13 @@ export const openMikroOrmPersistence = async (
       } catch {
         return false;
       }
+    },
+    poolUse: () => {
+      // knex's pool (tarn), under MikroORM's connection; absent only before the ORM connects.
+      const connection = orm.em.getConnection();
+      const pool = connection instanceof AbstractSqlConnection ? connection.getKnex().client.pool : undefined;
+      if (!pool) return null;
+      return { used: pool.numUsed(), free: pool.numFree(), pendingAcquires: pool.numPendingAcquires(), max: pool.max };
     },
     close: () => orm.close(true),
   };
