@@ -16,7 +16,9 @@ const lower = (current: number | undefined, bound: number): number => Math.max(c
  * - a Unicode pattern (`u`) is what JSON Schema patterns are; a second one joins with `allOf`;
  * - a transform (trimming, normalizing) leaves the type as it was: the rules after it are checked
  *   on the cleaned value, which the descriptions say.
- * Anything else still fails the conversion, so a rule the document cannot state is noticed.
+ * - a `check` is a rule JSON Schema cannot state (metadata's size as JSON); the description of
+ *   its field must say it, since the document cannot.
+ * Any other action still fails the conversion, so a rule the document cannot state is noticed.
  */
 const overrideAction: ActionOverride = ({ valibotAction: action, jsonSchema }) => {
   const requirement = (action as { readonly requirement?: unknown }).requirement;
@@ -34,7 +36,6 @@ const overrideAction: ActionOverride = ({ valibotAction: action, jsonSchema }) =
     }
     case 'transform':
       return jsonSchema;
-    // A check JSON Schema cannot state (metadata's size as JSON): its field's description says it.
     case 'check':
       return jsonSchema;
     default:
@@ -44,7 +45,7 @@ const overrideAction: ActionOverride = ({ valibotAction: action, jsonSchema }) =
 
 /**
  * A rule the converter cannot read (a `custom` schema) carries the JSON Schema it stands for, as
- * `jsonSchema` (see `jsonSchemaFor` in the field rules); prose says what JSON Schema cannot.
+ * `jsonSchema` (as `metadataField` in the field rules does); prose says what JSON Schema cannot.
  */
 const overrideSchema: NonNullable<ConversionConfig['overrideSchema']> = ({ valibotSchema }) =>
   valibotSchema.type === 'custom' ? (valibotSchema as { readonly jsonSchema?: JsonSchema }).jsonSchema : undefined;

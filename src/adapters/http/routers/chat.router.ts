@@ -1,7 +1,6 @@
 import type Router from '@koa/router';
 import { createRouter } from './create-router.js';
 import type { UseCases } from '../../../application/use-cases.js';
-import type { MessageMetadata } from '../../../domain/message.entity.js';
 import type { HttpState } from '../http-state.js';
 import { requirePrincipal } from '../middleware/require-principal.middleware.js';
 import { presentMessage, presentPagination, presentRevision, presentSession } from '../presenters/resource.presenter.js';
@@ -82,7 +81,7 @@ export const createChatRouter = (useCases: UseCases): Router<HttpState> => {
       clientId: body.client_id,
       parentId: body.parent_id,
       status: body.status,
-      metadata: body.metadata as MessageMetadata | null | undefined,
+      metadata: body.metadata,
     });
     // A retry of a send already stored created nothing.
     ctx.status = message.replayed ? 200 : 201;
@@ -134,7 +133,7 @@ export const createChatRouter = (useCases: UseCases): Router<HttpState> => {
       userId: principalOf(ctx).userId,
       sessionId,
       messageId,
-      metadata: metadata as MessageMetadata | null | undefined,
+      metadata: metadata,
     });
     ctx.body = { message: presentMessage(message) } satisfies ResponseBody<'MessageResult'>;
   });
