@@ -144,7 +144,7 @@ export const createUseCases = (p: Ports, settings: UseCaseSettings): UseCases =>
     editMessage: new EditMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
     deleteMessage: new DeleteMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
     clearMessages: new ClearMessages(p.sessions, p.messages, p.clock, p.transactions, p.events),
-    appendToMessage: new AppendToMessage(p.sessions, p.messages, p.clock, p.transactions, messageWrites),
+    appendToMessage: new AppendToMessage(p.sessions, p.messages, p.clock, p.transactions, messageWrites, p.events),
     completeMessage: new CompleteMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
     readThread: new ReadThread(p.sessions, p.messages),
     listRevisions: new ListRevisions(p.sessions, p.messages),

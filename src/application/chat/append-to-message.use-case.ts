@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { messageNotFound, sessionNotFound } from '../../domain/domain-error.js';
 import type { ChatSessionRepository } from '../ports/chat-session-repository.port.js';
 import type { Clock } from '../ports/clock.port.js';
+import type { EventPublisher } from '../ports/event-publisher.port.js';
 import type { MessageRepository } from '../ports/message-repository.port.js';
 import type { TransactionRunner } from '../ports/transaction-runner.port.js';
 import type { CountLimit } from '../throttling/count-limit.service.js';
@@ -22,7 +23,10 @@ export interface AppendToMessageInput {
   text: string;
 }
 
-/** Adds text to the end of a message being streamed. */
+/**
+ * Adds text to the end of a message being streamed, stored before it is answered, and pushes what
+ * was added to the owner's connections as a `message.delta`.
+ */
 export class AppendToMessage {
   constructor(
     private readonly sessions: ChatSessionRepository,
@@ -30,6 +34,7 @@ export class AppendToMessage {
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
     private readonly messageWrites: CountLimit,
+    private readonly events: EventPublisher,
   ) {}
 
   async execute(input: AppendToMessageInput): Promise<MessageView> {
@@ -38,7 +43,7 @@ export class AppendToMessage {
     const { userId, text } = validate(schema, input);
     // Appends count against the same limit as sends: a runaway writer is one either way.
     await this.messageWrites.take(userId);
-    return this.transactions.run(async () => {
+    const view = await this.transactions.run(async () => {
       // Concurrent appends to one message queue on the session's lock, so each reads the text the
       // one before it stored: none is lost, on MySQL as on the other stores.
       if (!(await this.sessions.findOwned(sessionId, userId, { lock: true }))) throw sessionNotFound();
@@ -49,5 +54,8 @@ export class AppendToMessage {
       await this.messages.save(message);
       return toMessageView(message);
     });
+    // The text as cleaned and stored, so watchers who add up the deltas hold what was saved.
+    await this.events.publish({ type: 'message.delta', userId, sessionId, messageId: view.id, text });
+    return view;
   }
 }

@@ -319,10 +319,18 @@ describe('buildOpenApiDocument', () => {
     for (const type of ['message.created', 'message.updated', 'message.deleted', 'messages.cleared', 'session.created', 'session.updated', 'session.deleted']) {
       expect(description).toContain(type);
     }
-    for (const word of ['/ws', '/events', 'epoch', 'offset', 'since', 'Last-Event-ID', 'recovered', 'degraded', 'resync']) expect(description).toContain(word);
+    for (const word of ['/ws', '/events', 'epoch', 'offset', 'since', 'Last-Event-ID', 'recovered', 'degraded', 'resync', 'message.delta']) expect(description).toContain(word);
     expect(description).toContain("default-src 'none'; frame-ancestors 'none'");
     expect(description).toContain('nosniff');
     expect(description).toContain('no-store');
+  });
+
+  it('describes a delta as the frame the server sends: its four fields, no position', () => {
+    const delta = schema('DeltaFrame');
+    expect(delta.required).toEqual(['type', 'session_id', 'message_id', 'text']);
+    expect(Object.keys(delta.properties as object)).toEqual(['type', 'session_id', 'message_id', 'text']);
+    expect(delta.additionalProperties).toBe(false);
+    expect((delta.properties as Record<string, unknown>)['type']).toEqual({ const: 'message.delta' });
   });
 
   it('documents the WebSocket handshake with every close code, and the event stream as text/event-stream', () => {
@@ -334,7 +342,7 @@ describe('buildOpenApiDocument', () => {
     for (const code of ['4401', '1001', '1008', '1009', '1011', '1013']) expect(ws?.description).toContain(code);
     expect(Object.keys(events?.responses['200']?.content as object)).toEqual(['text/event-stream']);
     expect(events?.parameters).toEqual([expect.objectContaining({ name: 'Last-Event-ID', in: 'header', required: false })]);
-    for (const frame of ['AuthFrame', 'RealtimeEvent', 'ReadyFrame', 'ControlFrame', 'ErrorFrame', 'StreamPosition']) {
+    for (const frame of ['AuthFrame', 'RealtimeEvent', 'DeltaFrame', 'ReadyFrame', 'ControlFrame', 'ErrorFrame', 'StreamPosition']) {
       expect(document.components.schemas, frame).toHaveProperty(frame);
     }
   });
