@@ -85,12 +85,14 @@ export class MessageListView {
       h('span', { class: 'message-sender' }, SENDERS[message.sender]),
       h('time', { datetime: message.created_at }, shortTime(message.created_at)),
       message.edited_at !== null && h('span', {}, 'edited'),
+      message.status === 'streaming' && h('span', {}, 'writing…'),
       message.status === 'incomplete' && h('span', {}, 'incomplete'),
     );
     const bubble = h('div', { class: 'bubble' }, meta, text);
     const tools = h('div', { class: 'message-tools' });
     if (siblings.length > 1) tools.append(this.switcher(siblings, position));
-    tools.append(this.tool('Edit', () => this.startEdit(message, bubble, text)));
+    // A streaming message is its writer's until completed.
+    if (message.status !== 'streaming') tools.append(this.tool('Edit', () => this.startEdit(message, bubble, text)));
     if (message.parent_id !== null) tools.append(this.tool('Alternative', () => this.actions.alternative(message), 'Send an alternative to this message'));
     tools.append(this.tool('Delete', () => this.actions.remove(message)));
     return h(
