@@ -59,7 +59,10 @@ describeWithBrowser('the web client on two devices of one user', () => {
     expect(await other.page.locator('.session-title').count()).toBe(0);
     await expect.poll(() => other.page.getByText('No chats yet.').isVisible()).toBe(true);
     expect(await other.page.getByText('Weekend plans').count()).toBe(0);
-    for (const device of [laptop, phone, other, tablet]) expect(device.errors).toEqual([]);
+    for (const device of [laptop, phone, other, tablet]) {
+      expect(device.errors).toEqual([]);
+      expect(device.foreignRequests).toEqual([]);
+    }
   }, 60_000);
 
   it('loses nothing the other device sent while this one was offline, and says it is reconnecting', async () => {

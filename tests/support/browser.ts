@@ -39,14 +39,20 @@ export const launchChromium = (): Promise<Browser> => chromium.launch({ executab
 export interface Device {
   readonly context: BrowserContext;
   readonly page: Page;
-  /** Uncaught errors and console errors of the page so far. */
+  /** Uncaught errors and console errors of the page so far (a refused CSP rule is one). */
   readonly errors: string[];
+  /** Every request the page made to another origin than the server's: none, since nothing comes from a CDN. */
+  readonly foreignRequests: string[];
 }
 
 export const openDevice = async (browser: Browser, baseUrl: string, viewport = { width: 1100, height: 720 }): Promise<Device> => {
   const context = await browser.newContext({ viewport, baseURL: baseUrl, locale: 'en-GB', timezoneId: 'UTC' });
   const page = await context.newPage();
   const errors: string[] = [];
+  const foreignRequests: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).origin !== new URL(baseUrl).origin) foreignRequests.push(request.url());
+  });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
@@ -54,7 +60,7 @@ export const openDevice = async (browser: Browser, baseUrl: string, viewport = {
   // Deletions ask first; a test that clicks Delete means it.
   page.on('dialog', (dialog) => void dialog.accept());
   await page.goto('/');
-  return { context, page, errors };
+  return { context, page, errors, foreignRequests };
 };
 
 export const screenshot = async (page: Page, name: string): Promise<void> => {
