@@ -24,7 +24,7 @@ describeWithBrowser('the web client acting on a conversation', () => {
     await send(laptop.page, 'second lnie');
     await rowOf(phone.page, 'second lnie').waitFor({ timeout: 1_000 });
 
-    await laptop.page.getByRole('button', { name: 'Rename' }).click();
+    await laptop.page.getByRole('button', { name: 'Rename chat' }).click();
     await laptop.page.getByRole('textbox', { name: 'New title' }).fill('Final notes');
     await laptop.page.getByRole('textbox', { name: 'New title' }).press('Enter');
     await phone.page.getByRole('heading', { name: 'Final notes', level: 2 }).waitFor({ timeout: 1_000 });
@@ -39,14 +39,14 @@ describeWithBrowser('the web client acting on a conversation', () => {
     await rowOf(phone.page, 'second line').waitFor({ timeout: 1_000 });
     expect(await rowOf(phone.page, 'second line').locator('.message-meta').innerText()).toContain('edited');
 
-    await rowOf(laptop.page, 'first line').getByRole('button', { name: 'Delete' }).click();
+    await rowOf(laptop.page, 'first line').getByRole('button', { name: 'Delete message' }).click();
     await expect.poll(() => shownTexts(phone.page)).toEqual(['second line']);
 
-    await laptop.page.getByRole('button', { name: 'Clear' }).click();
+    await laptop.page.getByRole('button', { name: 'Clear messages' }).click();
     await expect.poll(() => messageRows(phone.page).count()).toBe(0);
     await phone.page.getByText('No messages yet.').waitFor();
 
-    await laptop.page.getByRole('button', { name: 'Delete', exact: true }).first().click();
+    await laptop.page.getByRole('button', { name: 'Delete chat' }).click();
     // The chat is gone on both: the phone leaves it for the list.
     await expect.poll(() => phone.page.getByRole('button', { name: /^Final notes/ }).count()).toBe(0);
     await phone.page.getByText('Choose a chat, or start a new one.').waitFor();

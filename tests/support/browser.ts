@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's package; CHROMIUM_PATH points elsewhere (a missing path shows what a machine without it does). */
+export const CHROMIUM = process.env['CHROMIUM_PATH']?.trim() || '/usr/bin/chromium';
 /** Headless, and quiet: without the background-networking flags Chromium calls Google's hosts at start. */
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 

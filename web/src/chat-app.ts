@@ -149,7 +149,7 @@ export class ChatApp {
       return slice.messages;
     });
     if (this.current !== state) return;
-    state.clear();
+    state.forgetMessages();
     for (const message of messages) state.replace(message);
     state.hasOlder = hasMore;
     if (!this.sessions.has(state.sessionId)) await this.loadSessions(1);

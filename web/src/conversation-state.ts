@@ -43,9 +43,15 @@ export class ConversationState {
     this.messages.delete(id);
   }
 
+  /** Every message gone (the chat was cleared): no branch is left to choose either. */
   clear(): void {
     this.messages.clear();
     this.chosen.clear();
+  }
+
+  /** Before a fresh read of the latest page: the messages go, the branches chosen stay. */
+  forgetMessages(): void {
+    this.messages.clear();
   }
 
   /** A streamed piece: shown at once, and noted for any read under way (see `capture`). */

@@ -80,9 +80,12 @@ export class LiveEvents {
     this.options.onState('reconnecting');
     if (code === CLOSE_UNAUTHENTICATED) {
       // The token was refused or the login ended: a refresh tells which (refused, it signs out).
-      if (!(await this.options.auth.refresh())) return;
-      this.attempt = 0;
-      return this.connect();
+      if (await this.options.auth.refresh()) {
+        this.attempt = 0;
+        return this.connect();
+      }
+      // Signed out; otherwise the refresh got no answer, and the connection is tried again below.
+      if (this.options.auth.user === null) return;
     }
     if (!navigator.onLine) return; // the 'online' event reconnects
     const base = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] ?? 10_000;

@@ -94,7 +94,7 @@ export class MessageListView {
     // A streaming message is its writer's until completed.
     if (message.status !== 'streaming') tools.append(this.tool('Edit', () => this.startEdit(message, bubble, text)));
     if (message.parent_id !== null) tools.append(this.tool('Alternative', () => this.actions.alternative(message), 'Send an alternative to this message'));
-    tools.append(this.tool('Delete', () => this.actions.remove(message)));
+    tools.append(this.tool('Delete', () => this.actions.remove(message), 'Delete message'));
     return h(
       'li',
       {
