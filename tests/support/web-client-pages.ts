@@ -5,13 +5,14 @@ import type { RegisteredUser } from './api-client.js';
 export const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message', exact: true });
 export const messageRows = (page: Page): Locator => page.locator('#message-list > li[data-message-id]');
 
-/** Signs in through the form and waits until the live stream says it is live. */
+/** Signs in through the form and waits until the live stream says it is live and the chats are read. */
 export const signIn = async (page: Page, user: Pick<RegisteredUser, 'username' | 'password'>): Promise<void> => {
   await page.getByRole('textbox', { name: 'Username or email' }).fill(user.username);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Chats' }).waitFor();
   await page.locator('#live-status[data-state="live"]').waitFor();
+  await page.locator('#session-list[aria-busy="false"]').waitFor({ state: 'attached' });
 };
 
 export const openChat = async (page: Page, title: string): Promise<void> => {

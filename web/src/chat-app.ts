@@ -15,6 +15,8 @@ const LIVE_LABELS: Readonly<Record<LiveState, string>> = {
   reconnecting: 'Reconnecting…',
   degraded: 'Live updates paused',
 };
+/** How long the first read waits for the live stream to be ready, before reading anyway. */
+const FIRST_READY_WAIT_MS = 3_000;
 /** Waits between the tries of one send; each try carries the same client_id, so none is stored twice. */
 const SEND_RETRIES_MS = [1_000, 2_000, 4_000];
 
@@ -37,6 +39,10 @@ export class ChatApp {
   private readonly pending = new Map<string, PendingSend & { sessionId: number }>();
   private alternativeTo: Message | null = null;
   private renderQueued = false;
+  /** Set while the first read waits for the stream's first `ready`. */
+  private firstReady: (() => void) | null = null;
+  /** The changes that arrived during each REST read under way, to apply again on top of what it read. */
+  private readonly eventLogs = new Set<ChangeEvent[]>();
   private readonly live: LiveEvents;
   private readonly list: SessionListView;
   private readonly conversation: ConversationView;
@@ -48,7 +54,10 @@ export class ChatApp {
     this.live = new LiveEvents({
       auth,
       onChange: (event) => this.apply(event),
-      onReady: (recovered) => void (recovered ? this.refreshStreaming() : this.reloadAll()).catch(() => undefined),
+      onReady: (recovered) => {
+        if (this.firstReady) return this.firstReady();
+        void (recovered ? this.refreshStreaming() : this.reloadAll()).catch(() => undefined);
+      },
       onState: (state) => {
         this.status.dataset['state'] = state;
         this.status.textContent = LIVE_LABELS[state];
@@ -85,7 +94,15 @@ export class ChatApp {
   async start(): Promise<void> {
     this.layout.hidden = false;
     this.status.hidden = false;
+    // The first read follows the stream's first `ready`, so no change can fall between the two (and
+    // that `ready`, never recovered, needs no reload of its own); a stream that cannot connect
+    // does not keep the page empty, and its `ready`, when it comes, reloads as usual.
+    const ready = new Promise<void>((resolve) => {
+      this.firstReady = resolve;
+    });
     this.live.start();
+    await Promise.race([ready, delay(FIRST_READY_WAIT_MS)]);
+    this.firstReady = null;
     await this.loadSessions(1);
     await this.openFromHash();
     if (this.current === null) byId('sessions-heading').focus();
@@ -93,6 +110,7 @@ export class ChatApp {
 
   stop(): void {
     this.live.stop();
+    this.list.setBusy(true);
     this.layout.hidden = true;
     this.status.hidden = true;
     this.sessions.clear();
@@ -133,9 +151,11 @@ export class ChatApp {
   }
 
   private async loadSessions(page: number): Promise<void> {
-    const { sessions, pagination } = await this.api.listSessions(page);
+    this.list.setBusy(true);
+    const [{ sessions, pagination }, missed] = await this.reading(() => this.api.listSessions(page)).finally(() => this.list.setBusy(false));
     if (page === 1) this.sessions.clear();
     for (const session of sessions) this.sessions.set(session.id, session);
+    for (const event of missed) this.change(event, true);
     this.sessionPages = page;
     this.hasMoreSessions = pagination.has_next;
     this.renderSessions();
@@ -143,14 +163,17 @@ export class ChatApp {
 
   private async loadLatest(state: ConversationState): Promise<void> {
     let hasMore = false;
-    const messages = await state.capture(async () => {
-      const slice = await this.api.messagesBefore(state.sessionId, null);
-      hasMore = slice.has_more;
-      return slice.messages;
-    });
+    const [messages, missed] = await this.reading(() =>
+      state.capture(async () => {
+        const slice = await this.api.messagesBefore(state.sessionId, null);
+        hasMore = slice.has_more;
+        return slice.messages;
+      }),
+    );
     if (this.current !== state) return;
     state.forgetMessages();
     for (const message of messages) state.replace(message);
+    for (const event of missed) this.change(event, true);
     state.hasOlder = hasMore;
     if (!this.sessions.has(state.sessionId)) await this.loadSessions(1);
     if (!this.sessions.has(state.sessionId)) throw new Error('no such session');
@@ -161,12 +184,16 @@ export class ChatApp {
     const oldest = state?.oldestId();
     if (!state || oldest === null || oldest === undefined) return;
     let hasMore = false;
-    const messages = await state.capture(async () => {
-      const slice = await this.api.messagesBefore(state.sessionId, oldest);
-      hasMore = slice.has_more;
-      return slice.messages;
-    });
+    const [messages, missed] = await this.reading(() =>
+      state.capture(async () => {
+        const slice = await this.api.messagesBefore(state.sessionId, oldest);
+        hasMore = slice.has_more;
+        return slice.messages;
+      }),
+    );
     for (const message of messages) state.upsert(message);
+    // A message deleted while the page was read must not come back with it.
+    for (const event of missed) this.change(event, true);
     state.hasOlder = hasMore;
     this.renderConversation();
   }
@@ -183,15 +210,44 @@ export class ChatApp {
     const state = this.current;
     if (!state) return;
     const streaming = state.visible().filter((message) => message.status === 'streaming');
-    const messages = await state.capture(async () => {
-      const read = await Promise.all(streaming.map((message) => this.api.messageNow(state.sessionId, message.id)));
-      return read.filter((message): message is Message => message !== null);
-    });
+    const [messages, missed] = await this.reading(() =>
+      state.capture(async () => {
+        const read = await Promise.all(streaming.map((message) => this.api.messageNow(state.sessionId, message.id)));
+        return read.filter((message): message is Message => message !== null);
+      }),
+    );
     for (const message of messages) state.replace(message);
+    for (const event of missed) this.change(event, true);
     this.renderConversation();
   }
 
+  /**
+   * Runs a REST read, noting the changes that arrive meanwhile: the read may have been taken before
+   * or after each of them, so they are applied again on top of it (each is idempotent, and in
+   * order a `messages.cleared` followed by a `message.created` ends as it did on the server).
+   * Deltas are not noted: `ConversationState.capture` joins those.
+   */
+  private async reading<T>(read: () => Promise<T>): Promise<[T, ChangeEvent[]]> {
+    const log: ChangeEvent[] = [];
+    this.eventLogs.add(log);
+    try {
+      return [await read(), log];
+    } finally {
+      this.eventLogs.delete(log);
+    }
+  }
+
   private apply(event: ChangeEvent): void {
+    if (event.type !== 'message.delta') for (const log of this.eventLogs) log.push(event);
+    this.change(event);
+    this.scheduleRender();
+  }
+
+  /**
+   * What a change does to the chats and the open conversation (the page is drawn afterwards). A
+   * replay leaves the chats' counts alone: the read it follows may already count the change.
+   */
+  private change(event: ChangeEvent, replay = false): void {
     switch (event.type) {
       case 'session.created':
       case 'session.updated':
@@ -203,7 +259,7 @@ export class ChatApp {
         break;
       case 'message.created': {
         // Sending does not announce the session's new count and time: the rule is kept here too.
-        const session = this.sessions.get(event.session_id);
+        const session = replay ? undefined : this.sessions.get(event.session_id);
         if (session && (session.last_message_at === null || event.message.created_at > session.last_message_at)) {
           const at = event.message.created_at;
           this.sessions.set(session.id, { ...session, message_count: session.message_count + 1, last_message_at: at, updated_at: at });
@@ -220,19 +276,18 @@ export class ChatApp {
         break;
       case 'message.deleted': {
         const state = this.conversationOf(event.session_id);
-        const session = this.sessions.get(event.session_id);
+        const session = replay ? undefined : this.sessions.get(event.session_id);
         if (session && (!state || state.get(event.message_id))) this.sessions.set(session.id, { ...session, message_count: Math.max(0, session.message_count - 1) });
         state?.remove(event.message_id);
         break;
       }
       case 'messages.cleared': {
-        const session = this.sessions.get(event.session_id);
+        const session = replay ? undefined : this.sessions.get(event.session_id);
         if (session) this.sessions.set(session.id, { ...session, message_count: 0 });
         this.conversationOf(event.session_id)?.clear();
         break;
       }
     }
-    this.scheduleRender();
   }
 
   private conversationOf(sessionId: number): ConversationState | null {

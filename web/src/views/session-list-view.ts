@@ -47,6 +47,11 @@ export class SessionListView {
     this.moreButton.hidden = !hasMore;
   }
 
+  /** Says (to assistive technology, and to tests) whether the list is being read. */
+  setBusy(busy: boolean): void {
+    this.list.setAttribute('aria-busy', String(busy));
+  }
+
   focusSession(id: number): void {
     this.list.querySelector<HTMLElement>(`[data-session-id="${id}"]`)?.focus();
   }
