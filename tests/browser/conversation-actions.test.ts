@@ -4,7 +4,7 @@
  * as a sibling; and a long history read upward page by page (`before_id`).
  */
 import { expect, it } from 'vitest';
-import { describeWithBrowser } from '../support/browser.js';
+import { describeWithBrowser, screenshot } from '../support/browser.js';
 import { composer, messageRows, openChat, rowOf, send, shownTexts, signIn } from '../support/web-client-pages.js';
 import { useWebClientRun } from '../support/web-client-run.js';
 
@@ -77,6 +77,7 @@ describeWithBrowser('the web client acting on a conversation', () => {
     await switcher.getByRole('button', { name: 'Previous alternative' }).click();
     await expect.poll(() => shownTexts(laptop.page)).toEqual(['What is a good name for a cat?', 'Whiskers', 'Too common']);
     expect(await rowOf(laptop.page, 'Whiskers').getByRole('group', { name: 'Alternatives' }).innerText()).toContain('1 / 2');
+    await screenshot(laptop.page, 'branches');
 
     // Sent on this branch, a message continues it (its parent is the last one shown).
     await send(laptop.page, 'Then Mittens?');
