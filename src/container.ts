@@ -192,6 +192,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
         createUseCases(ports, {
           refresh: { reuseGraceMs: config.refreshReuseGraceSeconds * 1000 },
           limits: config.throttling,
+          idleStreams: { idleTimeoutMs: config.streamIdleTimeoutSeconds * 1000 },
         }),
       [PortsToken],
     );
