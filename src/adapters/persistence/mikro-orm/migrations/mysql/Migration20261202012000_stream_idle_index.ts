@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261202010000_stream_idle_index extends Migration {
+export class Migration20261202012000_stream_idle_index extends Migration {
 
   override async up(): Promise<void> {
     // The idle-stream sweep reads the streams that went idle, oldest first, from this range alone.
