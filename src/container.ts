@@ -30,6 +30,7 @@ import type { HttpState } from './adapters/http/http-state.js';
 import { createLogger } from './adapters/logging/create-logger.js';
 import { MeteredEventStreams } from './adapters/metrics/metered.event-streams.js';
 import { PrometheusMetrics } from './adapters/metrics/prometheus-metrics.js';
+import { IdleStreamSweeper, sweepIntervalMs } from './adapters/scheduling/idle-stream-sweeper.js';
 import { openMemoryPersistence } from './adapters/persistence/memory/open-memory-persistence.js';
 import type { Persistence } from './adapters/persistence/persistence.js';
 import { AesGcmSecretSealer } from './adapters/security/aes-gcm.secret-sealer.js';
@@ -68,6 +69,8 @@ export const WebSocketGatewayToken: ServiceIdentifier<WebSocketGateway> = Symbol
 export const CounterStoreToken: ServiceIdentifier<CounterStore> = Symbol.for('chat-backend.CounterStore');
 /** The metrics `METRICS_PORT` serves; null when it is unset (nothing is measured at all then). */
 export const MetricsToken: ServiceIdentifier<PrometheusMetrics | null> = Symbol.for('chat-backend.Metrics');
+/** The idle-stream sweep's timer, to start once events can be published and stop before the database closes. */
+export const IdleStreamSweeperToken: ServiceIdentifier<IdleStreamSweeper> = Symbol.for('chat-backend.IdleStreamSweeper');
 
 /** The streams the configuration asks for: in Redis when `REDIS_URL` is set, else in process. */
 export const createEventStreams = (config: RealtimeConfig, clock: Clock, logger: Logger): EventStreams => {
@@ -193,9 +196,20 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
           refresh: { reuseGraceMs: config.refreshReuseGraceSeconds * 1000 },
           limits: config.throttling,
           messageMaxChars: config.messageMaxChars,
+          idleStreams: { idleTimeoutMs: config.streamIdleTimeoutSeconds * 1000 },
         }),
       [PortsToken],
     );
+
+  container.bind(IdleStreamSweeperToken).toResolvedValue(
+    (useCases: UseCases) =>
+      new IdleStreamSweeper({
+        sweep: () => useCases.expireIdleStreams.execute(),
+        intervalMs: sweepIntervalMs(config.streamIdleTimeoutSeconds * 1000),
+        logger,
+      }),
+    [UseCasesToken],
+  );
 
   container.bind(RealtimeConnectionsToken).toResolvedValue(
     (useCases: UseCases) =>

@@ -16,6 +16,7 @@ import { CreateSession } from './chat/create-session.use-case.js';
 import { DeleteMessage } from './chat/delete-message.use-case.js';
 import { DeleteSession } from './chat/delete-session.use-case.js';
 import { EditMessage } from './chat/edit-message.use-case.js';
+import { ExpireIdleStreams, type ExpireIdleStreamsSettings } from './chat/expire-idle-streams.use-case.js';
 import { GetSession } from './chat/get-session.use-case.js';
 import { ListMessages } from './chat/list-messages.use-case.js';
 import { ListRevisions } from './chat/list-revisions.use-case.js';
@@ -90,6 +91,8 @@ export interface UseCases {
   readonly completeMessage: CompleteMessage;
   readonly readThread: ReadThread;
   readonly listRevisions: ListRevisions;
+  /** The idle-stream sweep, which a scheduler runs (there is no request for it). */
+  readonly expireIdleStreams: ExpireIdleStreams;
 }
 
 /** The use cases' own settings: policy values the configuration decides, no adapter involved. */
@@ -98,6 +101,7 @@ export interface UseCaseSettings {
   readonly limits: ThrottleLimits;
   /** The longest a message's text may be, in characters (`MESSAGE_MAX_CHARS`). */
   readonly messageMaxChars: number;
+  readonly idleStreams: ExpireIdleStreamsSettings;
 }
 
 /**
@@ -152,5 +156,6 @@ export const createUseCases = (p: Ports, settings: UseCaseSettings): UseCases =>
     completeMessage: new CompleteMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
     readThread: new ReadThread(p.sessions, p.messages),
     listRevisions: new ListRevisions(p.sessions, p.messages),
+    expireIdleStreams: new ExpireIdleStreams(p.sessions, p.messages, p.clock, p.transactions, p.events, settings.idleStreams),
   };
 };

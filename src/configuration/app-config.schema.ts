@@ -72,6 +72,7 @@ const serverVariables = v.object({
   REGISTRATIONS_PER_ADDRESS: v.optional(integer(1, 1_000_000), '10'),
   REGISTRATION_WINDOW: v.optional(duration(), '1h'),
   MESSAGE_WRITES_PER_MINUTE: v.optional(integer(1, 10_000_000), '3000'),
+  STREAM_IDLE_TIMEOUT: v.optional(duration(), '5m'),
   PASSWORD_HASH_CONCURRENCY: v.optional(integer(1, 256), '4'),
   PASSWORD_HASH_QUEUE: v.optional(integer(0, 100_000), '64'),
   TRUST_PROXY: v.optional(flag(), 'false'),
@@ -158,6 +159,7 @@ const appConfigSchema = v.pipe(
         registrationsPerAddress: { points: e.REGISTRATIONS_PER_ADDRESS, windowSeconds: e.REGISTRATION_WINDOW },
         messageWritesPerUser: { points: e.MESSAGE_WRITES_PER_MINUTE, windowSeconds: 60 },
       },
+      streamIdleTimeoutSeconds: e.STREAM_IDLE_TIMEOUT,
       trustProxy: e.TRUST_PROXY,
       realtime: {
         redis: e.REDIS_URL === undefined ? null : { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },

@@ -34,6 +34,8 @@ export interface AppConfig {
   readonly passwordHashing: { readonly concurrency: number; readonly queueLimit: number };
   /** Every rate limit; with `realtime.redis` set, their counts live in that Redis. */
   readonly throttling: ThrottlingConfig;
+  /** How long a streaming message may go without an append before a sweep marks it `incomplete`. */
+  readonly streamIdleTimeoutSeconds: number;
   /** Whether `X-Forwarded-For` is believed (only behind a proxy you run). */
   readonly trustProxy: boolean;
   readonly realtime: RealtimeConfig;

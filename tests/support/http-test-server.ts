@@ -14,6 +14,7 @@ import {
   createContainer,
   EventStreamsToken,
   HttpServerToken,
+  IdleStreamSweeperToken,
   openPersistence,
   RealtimeConnectionsToken,
   UseCasesToken,
@@ -142,6 +143,10 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
     const counters = container.get(CounterStoreToken);
     await counters.start();
     cleanups.push(() => counters.close());
+    // Stopped before the streams and the database close (cleanups run last first), as the server does.
+    const sweeper = container.get(IdleStreamSweeperToken);
+    sweeper.start();
+    cleanups.push(() => sweeper.stop());
     const { server } = container.get(HttpServerToken);
     const gateway = container.get(WebSocketGatewayToken);
     gateway.attach(server);

@@ -87,7 +87,7 @@ export const messageShape = v.strictObject({
   sender: senderField,
   status: v.pipe(
     v.picklist(MESSAGE_STATUSES),
-    v.description('`streaming` while appends write it, `complete` once done (every message sent whole), `incomplete` if its writer stopped before completing it.'),
+    v.description('`streaming` while appends write it, `complete` once done (every message sent whole), `incomplete` once a streaming message has had no append for `STREAM_IDLE_TIMEOUT` (5 minutes by default): its writer stopped before completing it, and it takes no more appends.'),
   ),
   metadata: v.nullable(metadataShape),
   edited_at: v.pipe(v.nullable(timestampShape), v.description('When the text was last edited; null if never. ISO 8601 UTC with milliseconds.')),

@@ -110,6 +110,7 @@ describeWithMySql('MySQL: migrations', () => {
       ['messages.messages_parent_index', 'parent_id', 1],
       ['messages.messages_session_client_unique', 'session_id,client_id', 0],
       ['messages.messages_session_live_index', 'session_id,is_deleted,id', 1],
+      ['messages.messages_stream_idle_index', 'status,is_deleted,updated_at', 1],
       ['users.users_email_unique', 'email', 0],
       ['users.users_username_unique', 'username', 0],
     ]);

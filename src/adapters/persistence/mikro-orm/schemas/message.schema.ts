@@ -39,6 +39,10 @@ export const MessageSchema = new EntitySchema<Message>({
     { name: 'messages_session_live_index', properties: ['sessionId', 'isDeleted', 'id'] },
     // The thread walks from a message to its parent by id (PRIMARY); this serves the children.
     { name: 'messages_parent_index', properties: ['parentId'] },
+    // The idle-stream sweep: WHERE status = 'streaming' AND is_deleted = 0 AND updated_at < ?
+    // ORDER BY updated_at. is_deleted is in it because a message deleted while streaming keeps
+    // that status for good: without the column, every sweep would walk past all of those first.
+    { name: 'messages_stream_idle_index', properties: ['status', 'isDeleted', 'updatedAt'] },
   ],
   // A retried send finds its message; several NULLs (no client id) never collide.
   uniques: [{ name: 'messages_session_client_unique', properties: ['sessionId', 'clientId'] }],
