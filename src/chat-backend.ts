@@ -1,7 +1,15 @@
 import type { EventStreams } from './adapters/realtime/event-streams.js';
 import type { UseCases } from './application/use-cases.js';
 import type { AppConfig } from './config.js';
-import { CounterStoreToken, createContainer, EventStreamsToken, openPersistence, UseCasesToken, type PortOverrides } from './container.js';
+import {
+  CounterStoreToken,
+  createContainer,
+  EventStreamsToken,
+  IdleStreamSweeperToken,
+  openPersistence,
+  UseCasesToken,
+  type PortOverrides,
+} from './container.js';
 
 /** What an in-process caller may do with the event streams: listen to a user's, from a position. */
 export type RealtimeSubscriptions = Pick<EventStreams, 'subscribe'>;
@@ -11,7 +19,7 @@ export interface ChatBackend extends UseCases {
   readonly realtime: RealtimeSubscriptions;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
-  /** Closes the database pool, the event streams and the rate-limit counters; the use cases must not be called afterwards. */
+  /** Stops the idle-stream sweep, then closes the database pool, the event streams and the rate-limit counters; the use cases must not be called afterwards. */
   close(): Promise<void>;
 }
 
@@ -33,11 +41,15 @@ export const createChatBackend = async (config: AppConfig, overrides: PortOverri
     await persistence.close();
     throw error;
   }
+  // Idle streams expire for a library caller as they do behind a server (and alongside servers).
+  const sweeper = container.get(IdleStreamSweeperToken);
+  sweeper.start();
   return {
     ...container.get(UseCasesToken),
     realtime: { subscribe: (userId, listener, options) => streams.subscribe(userId, listener, options) },
     ping: () => persistence.ping(),
     close: async () => {
+      await sweeper.stop();
       await persistence.close();
       await streams.close();
       await counters.close();

@@ -31,6 +31,7 @@ import type { HttpState } from './adapters/http/http-state.js';
 import { createLogger } from './adapters/logging/create-logger.js';
 import { MeteredEventStreams } from './adapters/metrics/metered.event-streams.js';
 import { PrometheusMetrics } from './adapters/metrics/prometheus-metrics.js';
+import { IdleStreamSweeper, sweepIntervalMs } from './adapters/scheduling/idle-stream-sweeper.js';
 import { openMemoryPersistence } from './adapters/persistence/memory/open-memory-persistence.js';
 import type { Persistence } from './adapters/persistence/persistence.js';
 import { AesGcmSecretSealer } from './adapters/security/aes-gcm.secret-sealer.js';
@@ -69,6 +70,8 @@ export const WebSocketGatewayToken: ServiceIdentifier<WebSocketGateway> = Symbol
 export const CounterStoreToken: ServiceIdentifier<CounterStore> = Symbol.for('chat-backend.CounterStore');
 /** The metrics `METRICS_PORT` serves; null when it is unset (nothing is measured at all then). */
 export const MetricsToken: ServiceIdentifier<PrometheusMetrics | null> = Symbol.for('chat-backend.Metrics');
+/** The idle-stream sweep's timer, to start once events can be published and stop before the database closes. */
+export const IdleStreamSweeperToken: ServiceIdentifier<IdleStreamSweeper> = Symbol.for('chat-backend.IdleStreamSweeper');
 
 /** The streams the configuration asks for: in Redis when `REDIS_URL` is set, else in process. */
 export const createEventStreams = (config: RealtimeConfig, clock: Clock, logger: Logger): EventStreams => {
@@ -193,9 +196,21 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
         createUseCases(ports, {
           refresh: { reuseGraceMs: config.refreshReuseGraceSeconds * 1000 },
           limits: config.throttling,
+          messageMaxChars: config.messageMaxChars,
+          idleStreams: { idleTimeoutMs: config.streamIdleTimeoutSeconds * 1000 },
         }),
       [PortsToken],
     );
+
+  container.bind(IdleStreamSweeperToken).toResolvedValue(
+    (useCases: UseCases) =>
+      new IdleStreamSweeper({
+        sweep: () => useCases.expireIdleStreams.execute(),
+        intervalMs: sweepIntervalMs(config.streamIdleTimeoutSeconds * 1000),
+        logger,
+      }),
+    [UseCasesToken],
+  );
 
   container.bind(RealtimeConnectionsToken).toResolvedValue(
     (useCases: UseCases) =>
@@ -219,6 +234,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
         corsOrigins: config.corsOrigins,
         trustProxy: config.trustProxy,
         version: APP_VERSION,
+        messageMaxChars: config.messageMaxChars,
         realtime: { streams, connections, keepAliveMs: config.realtime.keepAliveSeconds * 1000 },
         ...(metrics ? { requestObserver: metrics } : {}),
         webClient: config.webClient ? loadWebClientFiles() : null,
@@ -272,6 +288,8 @@ export interface InMemoryCompositionOptions {
   readonly registrationsPerAddress?: number;
   /** Messages one user may write in a minute (3,000). */
   readonly messageWritesPerMinute?: number;
+  /** The longest a message's text may be, in characters (`MESSAGE_MAX_CHARS`); the server's default otherwise. */
+  readonly messageMaxChars?: number;
   /** Replaces the rate limits' counters (by default in memory, on the harness's clock). */
   readonly counters?: WindowCounters;
 }
@@ -300,15 +318,17 @@ export const createInMemoryComposition = (
   options: InMemoryCompositionOptions = {},
 ): { container: Container; clock: ManualClock; events: RecordingEventPublisher; streams: EventStreams } => {
   // The server's defaults and its checks (the secret; the token lifetimes and the grace window,
-  // which depend on each other), then the harness's own choices as typed.
-  const seconds = (name: string, value: number | undefined): Record<string, string> =>
+  // which depend on each other; the message length and the body limit), then the harness's own
+  // choices as typed.
+  const variable = (name: string, value: number | undefined): Record<string, string> =>
     value === undefined ? {} : { [name]: String(value) };
   const defaults = parseConfig({
     NODE_ENV: 'test',
     JWT_SECRET_KEY: options.tokenSecret ?? randomBytes(32).toString('base64url'),
-    ...seconds('ACCESS_TOKEN_TTL', options.accessTokenTtlSeconds),
-    ...seconds('REFRESH_TOKEN_TTL', options.refreshTokenTtlSeconds),
-    ...seconds('REFRESH_REUSE_GRACE', options.refreshReuseGraceSeconds),
+    ...variable('ACCESS_TOKEN_TTL', options.accessTokenTtlSeconds),
+    ...variable('REFRESH_TOKEN_TTL', options.refreshTokenTtlSeconds),
+    ...variable('REFRESH_REUSE_GRACE', options.refreshReuseGraceSeconds),
+    ...variable('MESSAGE_MAX_CHARS', options.messageMaxChars),
   });
   const config: AppConfig = {
     ...defaults,

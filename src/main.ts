@@ -12,6 +12,7 @@ import {
   createContainer,
   EventStreamsToken,
   HttpServerToken,
+  IdleStreamSweeperToken,
   MetricsToken,
   openPersistence,
   RealtimeConnectionsToken,
@@ -97,6 +98,10 @@ const main = async (): Promise<void> => {
     `listening on http://${config.host}:${port}`,
   );
 
+  // Once events can be published, which the sweep does for every message it marks.
+  const sweeper = container.get(IdleStreamSweeperToken);
+  sweeper.start();
+
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -107,6 +112,8 @@ const main = async (): Promise<void> => {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     deadline.unref();
+    // No sweep starts from here on; one under way finishes while the requests do.
+    const sweeperStopped = sweeper.stop();
     const closed = http.close(SHUTDOWN_DRAIN_MS);
     // Long-lived connections hold the server open: event streams end and sockets close with 1001
     // first, so that only ordinary requests are left to finish.
@@ -119,6 +126,7 @@ const main = async (): Promise<void> => {
       metricsServer.closeAllConnections();
       await metricsClosed;
     }
+    await sweeperStopped;
     await persistence.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
     await streams.close().catch((error: unknown) => logger.error({ err: error }, 'closing the event streams failed'));
     await counters.close().catch((error: unknown) => logger.error({ err: error }, 'closing the rate-limit counters failed'));

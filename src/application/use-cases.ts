@@ -16,6 +16,7 @@ import { CreateSession } from './chat/create-session.use-case.js';
 import { DeleteMessage } from './chat/delete-message.use-case.js';
 import { DeleteSession } from './chat/delete-session.use-case.js';
 import { EditMessage } from './chat/edit-message.use-case.js';
+import { ExpireIdleStreams, type ExpireIdleStreamsSettings } from './chat/expire-idle-streams.use-case.js';
 import { GetSession } from './chat/get-session.use-case.js';
 import { ListMessages } from './chat/list-messages.use-case.js';
 import { ListRevisions } from './chat/list-revisions.use-case.js';
@@ -41,6 +42,7 @@ import type { WindowCounters } from './ports/window-counters.port.js';
 import { CountLimit } from './throttling/count-limit.service.js';
 import { LoginThrottle } from './throttling/login-throttle.service.js';
 import type { ThrottleLimits } from './throttling/throttle-limits.js';
+import { messageTextFields } from './validation/fields.js';
 import { tooManyMessageWrites, tooManyRegistrations } from '../domain/domain-error.js';
 
 /** Every port the use cases need, each served by one adapter. */
@@ -89,12 +91,17 @@ export interface UseCases {
   readonly completeMessage: CompleteMessage;
   readonly readThread: ReadThread;
   readonly listRevisions: ListRevisions;
+  /** The idle-stream sweep, which a scheduler runs (there is no request for it). */
+  readonly expireIdleStreams: ExpireIdleStreams;
 }
 
 /** The use cases' own settings: policy values the configuration decides, no adapter involved. */
 export interface UseCaseSettings {
   readonly refresh: RefreshLoginSettings;
   readonly limits: ThrottleLimits;
+  /** The longest a message's text may be, in characters (`MESSAGE_MAX_CHARS`). */
+  readonly messageMaxChars: number;
+  readonly idleStreams: ExpireIdleStreamsSettings;
 }
 
 /**
@@ -119,6 +126,7 @@ export const createUseCases = (p: Ports, settings: UseCaseSettings): UseCases =>
     // Only a bound on volume: chat keeps working while the counters are away, as it does for real time.
     { refusal: tooManyMessageWrites, whenStoreFails: 'allow' },
   );
+  const text = messageTextFields(settings.messageMaxChars);
   const listMessages = new ListMessages(p.messages);
   const scrollMessages = new ScrollMessages(p.messages);
   return {
@@ -137,16 +145,17 @@ export const createUseCases = (p: Ports, settings: UseCaseSettings): UseCases =>
     getSession: new GetSession(p.sessions, p.messages),
     renameSession: new RenameSession(p.sessions, p.clock, p.transactions, p.events),
     deleteSession: new DeleteSession(p.sessions, p.clock, p.transactions, p.events),
-    sendMessage: new SendMessage(p.sessions, p.messages, p.clock, p.transactions, p.events, messageWrites),
+    sendMessage: new SendMessage(p.sessions, p.messages, p.clock, p.transactions, p.events, messageWrites, text),
     listMessages,
     scrollMessages,
     readMessages: new ReadMessages(listMessages, scrollMessages),
-    editMessage: new EditMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
+    editMessage: new EditMessage(p.sessions, p.messages, p.clock, p.transactions, p.events, text),
     deleteMessage: new DeleteMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
     clearMessages: new ClearMessages(p.sessions, p.messages, p.clock, p.transactions, p.events),
-    appendToMessage: new AppendToMessage(p.sessions, p.messages, p.clock, p.transactions, messageWrites, p.events),
+    appendToMessage: new AppendToMessage(p.sessions, p.messages, p.clock, p.transactions, messageWrites, p.events, text),
     completeMessage: new CompleteMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
     readThread: new ReadThread(p.sessions, p.messages),
     listRevisions: new ListRevisions(p.sessions, p.messages),
+    expireIdleStreams: new ExpireIdleStreams(p.sessions, p.messages, p.clock, p.transactions, p.events, settings.idleStreams),
   };
 };

@@ -27,11 +27,15 @@ export interface AppConfig {
   readonly secretKey: string;
   readonly bcryptRounds: number;
   readonly bodyLimitBytes: number;
+  /** The longest a message's text may be, in characters. */
+  readonly messageMaxChars: number;
   readonly corsOrigins: readonly string[];
   /** At most `concurrency` password hashes and comparisons at once, and `queueLimit` waiting; more are refused (503). */
   readonly passwordHashing: { readonly concurrency: number; readonly queueLimit: number };
   /** Every rate limit; with `realtime.redis` set, their counts live in that Redis. */
   readonly throttling: ThrottlingConfig;
+  /** How long a streaming message may go without an append before a sweep marks it `incomplete`. */
+  readonly streamIdleTimeoutSeconds: number;
   /** Whether `X-Forwarded-For` is believed (only behind a proxy you run). */
   readonly trustProxy: boolean;
   readonly realtime: RealtimeConfig;

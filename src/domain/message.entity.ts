@@ -147,6 +147,16 @@ export class Message implements MessageState {
     return true;
   }
 
+  /**
+   * `markIncomplete` for a stream found idle: only when nothing moved it at or after `idleSince`.
+   * The sweep that found it read it earlier, outside any lock; an append since then wins, and the
+   * message stays streaming.
+   */
+  markIncompleteIfIdle(idleSince: Date, now: Date): boolean {
+    if (this.updatedAt.getTime() >= idleSince.getTime()) return false;
+    return this.markIncomplete(now);
+  }
+
   /** Whether a send is a retry of this one: same text and the same sender. */
   isSameSendAs(text: string, sender: Sender): boolean {
     return this.text === text && this.sender === sender;

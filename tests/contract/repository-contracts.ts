@@ -2,6 +2,7 @@ import { describeCascadeContract } from './cascade.contract.js';
 import { describeChatSessionRepositoryContract } from './chat-session-repository.contract.js';
 import { describeLoginRepositoryContract } from './login-repository.contract.js';
 import { describeMessageConversationContract } from './message-conversation.contract.js';
+import { describeMessageIdleStreamsContract } from './message-idle-streams.contract.js';
 import { describeMessageRepositoryContract } from './message-repository.contract.js';
 import { describeMessageThreadContract } from './message-thread.contract.js';
 import type { RepositoryTarget } from './repository-target.js';
@@ -20,5 +21,6 @@ export function describeRepositoryContracts(target: RepositoryTarget): void {
   describeMessageRepositoryContract(target);
   describeMessageConversationContract(target);
   describeMessageThreadContract(target);
+  describeMessageIdleStreamsContract(target);
   describeTransactionRunnerContract(target);
 }

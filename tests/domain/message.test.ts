@@ -222,6 +222,42 @@ describe('Message', () => {
     });
   });
 
+  describe('markIncompleteIfIdle', () => {
+    it('turns a stream last moved before the idle cutoff incomplete', () => {
+      const message = streaming();
+      message.append('partial', later(1));
+
+      expect(message.markIncompleteIfIdle(later(2), later(9))).toBe(true);
+
+      expect(message).toMatchObject({ status: 'incomplete', text: 'partial', updatedAt: later(9) });
+    });
+
+    it('leaves a stream that moved at or after the cutoff streaming: an append since the sweep read it wins', () => {
+      const appendedAtCutoff = streaming();
+      appendedAtCutoff.append('a', later(2));
+      const appendedAfter = streaming();
+      appendedAfter.append('b', later(3));
+
+      expect(appendedAtCutoff.markIncompleteIfIdle(later(2), later(9))).toBe(false);
+      expect(appendedAfter.markIncompleteIfIdle(later(2), later(9))).toBe(false);
+
+      expect(appendedAtCutoff).toMatchObject({ status: 'streaming', updatedAt: later(2) });
+      expect(appendedAfter).toMatchObject({ status: 'streaming', updatedAt: later(3) });
+    });
+
+    it('changes nothing on an idle message that is no longer streaming, or deleted', () => {
+      const completed = streaming();
+      completed.complete(later(1));
+      const deleted = Message.restore({ ...streaming(), id: 3, isDeleted: true });
+
+      expect(completed.markIncompleteIfIdle(later(5), later(9))).toBe(false);
+      expect(deleted.markIncompleteIfIdle(later(5), later(9))).toBe(false);
+
+      expect(completed).toMatchObject({ status: 'complete', updatedAt: later(1) });
+      expect(deleted).toMatchObject({ status: 'streaming', updatedAt: T0 });
+    });
+  });
+
   describe('isSameSendAs', () => {
     it('is a retry when text and sender match, not when either differs', () => {
       const message = created();

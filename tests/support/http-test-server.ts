@@ -1,3 +1,4 @@
+import { MESSAGE_MAX_CHARS_DEFAULT } from '../../src/configuration/app-config.schema.js';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -13,6 +14,7 @@ import {
   createContainer,
   EventStreamsToken,
   HttpServerToken,
+  IdleStreamSweeperToken,
   openPersistence,
   RealtimeConnectionsToken,
   UseCasesToken,
@@ -141,6 +143,10 @@ export const startTestServer = async (options: TestServerOptions): Promise<TestS
     const counters = container.get(CounterStoreToken);
     await counters.start();
     cleanups.push(() => counters.close());
+    // Stopped before the streams and the database close (cleanups run last first), as the server does.
+    const sweeper = container.get(IdleStreamSweeperToken);
+    sweeper.start();
+    cleanups.push(() => sweeper.stop());
     const { server } = container.get(HttpServerToken);
     const gateway = container.get(WebSocketGatewayToken);
     gateway.attach(server);
@@ -182,5 +188,6 @@ export const apiRouterOf = (container: Container) =>
     useCases: container.get(UseCasesToken),
     readiness: {},
     version: 'test',
+    messageMaxChars: MESSAGE_MAX_CHARS_DEFAULT,
     realtime: { streams: container.get(EventStreamsToken), connections: container.get(RealtimeConnectionsToken), keepAliveMs: 15_000 },
   });

@@ -6,14 +6,16 @@ import type { EventPublisher } from '../ports/event-publisher.port.js';
 import type { MessageRepository } from '../ports/message-repository.port.js';
 import type { TransactionRunner } from '../ports/transaction-runner.port.js';
 import type { CountLimit } from '../throttling/count-limit.service.js';
-import { appendedTextField, streamedTextField, userIdField } from '../validation/fields.js';
+import { type MessageTextFields, userIdField } from '../validation/fields.js';
 import { parseResourceId } from '../validation/resource-id.js';
 import { validate } from '../validation/validate.js';
 import { toMessageView, type MessageView } from '../views/message.view.js';
 
-const schema = v.object({ userId: userIdField, text: appendedTextField }, 'must be an object');
-// The length rule is the message's, so it applies to the text with the addition.
-const wholeText = v.object({ text: streamedTextField });
+const schemasFor = (text: MessageTextFields) => ({
+  input: v.object({ userId: userIdField, text: text.appendedText }, 'must be an object'),
+  // The length rule is the message's, so it applies to the text with the addition.
+  wholeText: v.object({ text: text.streamedText }),
+});
 
 export interface AppendToMessageInput {
   userId: string;
@@ -35,12 +37,17 @@ export class AppendToMessage {
     private readonly transactions: TransactionRunner,
     private readonly messageWrites: CountLimit,
     private readonly events: EventPublisher,
-  ) {}
+    text: MessageTextFields,
+  ) {
+    this.schemas = schemasFor(text);
+  }
+
+  private readonly schemas: ReturnType<typeof schemasFor>;
 
   async execute(input: AppendToMessageInput): Promise<MessageView> {
     const sessionId = parseResourceId(input?.sessionId, sessionNotFound);
     const messageId = parseResourceId(input?.messageId, messageNotFound);
-    const { userId, text } = validate(schema, input);
+    const { userId, text } = validate(this.schemas.input, input);
     // Appends count against the same limit as sends: a runaway writer is one either way.
     await this.messageWrites.take(userId);
     const view = await this.transactions.run(async () => {
@@ -50,7 +57,7 @@ export class AppendToMessage {
       const message = await this.messages.findInSession(messageId, sessionId);
       if (!message) throw messageNotFound();
       message.append(text, this.clock.now());
-      validate(wholeText, { text: message.text });
+      validate(this.schemas.wholeText, { text: message.text });
       await this.messages.save(message);
       return toMessageView(message);
     });

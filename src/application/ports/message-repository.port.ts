@@ -25,6 +25,13 @@ export interface KeysetPage<T> {
   readonly hasMore: boolean;
 }
 
+/** A streamed message that has gone idle, with what locking its session takes: the owner. */
+export interface IdleStream {
+  readonly messageId: number;
+  readonly sessionId: number;
+  readonly userId: string;
+}
+
 /**
  * Messages. Deleted messages are invisible to every read. Reads take the session's owner and
  * answer `null` when the session is not theirs or is deleted, so the ownership check costs no
@@ -86,6 +93,12 @@ export interface MessageRepository {
   deleteInSession(id: number, sessionId: number, now: Date): Promise<boolean>;
   /** Soft-deletes every live message of the session, which then counts none; returns how many. */
   deleteAllInSession(sessionId: number, now: Date): Promise<number>;
+  /**
+   * Live messages of active sessions still streaming and last changed (`updatedAt`) before
+   * `idleSince`: the oldest `limit` of them, oldest first (ties by id). A plain read, outside any
+   * lock: whoever acts on one must lock its session and read it again.
+   */
+  idleStreams(idleSince: Date, limit: number): Promise<IdleStream[]>;
 }
 
 export const MessageRepository = Symbol.for('chat-backend.MessageRepository');

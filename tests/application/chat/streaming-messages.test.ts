@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../src/application/views/message.view.js';
 import type { SessionView } from '../../../src/application/views/session.view.js';
-import { TEXT_MAX } from '../../../src/application/validation/fields.js';
+import { MESSAGE_MAX_CHARS_DEFAULT as TEXT_MAX } from '../../../src/configuration/app-config.schema.js';
 import { ConflictError } from '../../../src/domain/domain-error.js';
 import {
   aSessionOf,

@@ -1,6 +1,7 @@
 import { EPOCH_PATTERN } from '../../realtime/stream-position.schema.js';
-import { messageListQuery, sessionDetailQuery, sessionListQuery, threadQuery } from '../request-schemas.js';
-import { componentRef, openApiComponents, queryParameters, type JsonObject } from './openapi-components.js';
+import { messageListQuery, messageRequests, sessionDetailQuery, sessionListQuery, threadQuery } from '../request-schemas.js';
+import { messageTextFields } from '../../../application/validation/fields.js';
+import { componentRef, openApiComponents, type OpenApiComponents, queryParameters, type JsonObject } from './openapi-components.js';
 
 export { documentedRoutes } from './documented-routes.js';
 
@@ -27,7 +28,7 @@ export interface OpenApiDocument {
   readonly servers?: readonly JsonObject[];
   readonly tags: readonly JsonObject[];
   readonly paths: Readonly<Record<string, OpenApiPathItem>>;
-  readonly components: typeof openApiComponents;
+  readonly components: OpenApiComponents;
   /** How requests no operation describes are answered (see `unmatchedRequests`). */
   readonly 'x-unmatched-requests': JsonObject;
 }
@@ -36,6 +37,8 @@ export interface OpenApiDocumentOptions {
   /** Where the API is served; left out, clients resolve paths against the document's own origin. */
   readonly serverUrl?: string;
   readonly version: string;
+  /** The longest a message's text may be, in characters, as the server is configured (`MESSAGE_MAX_CHARS`). */
+  readonly messageMaxChars: number;
 }
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 426 | 429 | 500 | 503;
@@ -642,6 +645,6 @@ export const buildOpenApiDocument = (options: OpenApiDocumentOptions): OpenApiDo
     { name: 'Operations', description: 'Probes and this documentation.' },
   ],
   paths: { ...authPaths, ...chatPaths, ...realtimePaths, ...operationsPaths },
-  components: openApiComponents,
+  components: openApiComponents(messageRequests(messageTextFields(options.messageMaxChars))),
   'x-unmatched-requests': unmatchedRequests,
 });

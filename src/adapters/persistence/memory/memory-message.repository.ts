@@ -1,5 +1,6 @@
 import { clientIdConflict } from '../../../domain/domain-error.js';
 import type {
+  IdleStream,
   KeysetPage,
   MessageCursor,
   MessageRepository,
@@ -185,6 +186,20 @@ export class MemoryMessageRepository implements MessageRepository {
       }
       return true;
     });
+  }
+
+  async idleStreams(idleSince: Date, limit: number): Promise<IdleStream[]> {
+    return this.database.read((tables) =>
+      [...tables.messages.values()]
+        .filter((row) => row.status === 'streaming' && !row.isDeleted && row.updatedAt.getTime() < idleSince.getTime())
+        .flatMap((row) => {
+          const session = tables.sessions.get(row.sessionId);
+          return session?.isActive ? [{ row, userId: session.userId }] : [];
+        })
+        .sort((a, b) => a.row.updatedAt.getTime() - b.row.updatedAt.getTime() || a.row.id - b.row.id)
+        .slice(0, limit)
+        .map(({ row, userId }) => ({ messageId: row.id, sessionId: row.sessionId, userId })),
+    );
   }
 
   async deleteAllInSession(sessionId: number, now: Date): Promise<number> {

@@ -1,4 +1,4 @@
-import type { KeysetPage, MessageCursor, MessageRepository, ThreadCursor } from '../../../application/ports/message-repository.port.js';
+import type { IdleStream, KeysetPage, MessageCursor, MessageRepository, ThreadCursor } from '../../../application/ports/message-repository.port.js';
 import type { MessageView } from '../../../application/views/message.view.js';
 import type { PageRequest } from '../../../application/views/pagination.js';
 import type { Message, MessageMetadata, MessageRevision, MessageStatus, Sender } from '../../../domain/message.entity.js';
@@ -183,6 +183,28 @@ export class MikroOrmMessageRepository implements MessageRepository {
     );
     const found = rows.map(toMessageView);
     return { items: found.slice(0, cursor.limit).reverse(), hasMore: found.length > cursor.limit };
+  }
+
+  /**
+   * A range of messages_stream_idle_index (status, is_deleted, updated_at) read in index order
+   * (InnoDB's secondary entries end with the id, SQLite's with the rowid, so the tie by id needs no
+   * sort either), joined to chat_sessions PRIMARY for the owner, stopping at `limit`: however many
+   * messages the table holds, a sweep reads only the streams that went idle.
+   */
+  async idleStreams(idleSince: Date, limit: number): Promise<IdleStream[]> {
+    const rows = await this.scope.rows(
+      `SELECT m.id, m.session_id, s.user_id
+         FROM messages m JOIN chat_sessions s ON s.id = m.session_id
+        WHERE m.status = 'streaming' AND m.is_deleted = 0 AND m.updated_at < ? AND s.is_active = 1
+        ORDER BY m.updated_at, m.id
+        LIMIT ?`,
+      [this.scope.dateParam(idleSince), limit],
+    );
+    return rows.map((row) => ({
+      messageId: rowValue.number(row['id']),
+      sessionId: rowValue.number(row['session_id']),
+      userId: rowValue.string(row['user_id']),
+    }));
   }
 
   /** chat_sessions PRIMARY, `FOR UPDATE` on MySQL; SQLite has one writer at a time anyway. */

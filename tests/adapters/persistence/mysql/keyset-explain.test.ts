@@ -9,6 +9,7 @@ const OWNERS = 200;
 const SESSIONS_PER_OWNER = 10;
 const INSERT_BATCH = 5_000;
 const LIMIT = 50;
+const DAY_MS = 24 * 60 * 60 * 1_000;
 
 interface ExplainRow {
   table: string;
@@ -310,5 +311,31 @@ describeWithMySql('MySQL: the read queries and the counters\' writes use their i
       expect(plan[0]?.key).toBe('PRIMARY');
       expect(plan[0]?.type).toBe('const');
     }
+  });
+
+  it('when the idle-stream sweep reads its candidates, it reads a range of their index in order, the owner by PRIMARY, no sort', async () => {
+    // 1,500 streams among the 110,000 complete messages: a third idle, a third deleted while
+    // streaming (they keep that status, and must not be walked past), a third still being written.
+    const base = Date.UTC(2026, 0, 1);
+    const active = await execute('SELECT id FROM chat_sessions WHERE is_active = 1 ORDER BY id LIMIT 100');
+    const streams: string[] = [];
+    for (let i = 0; i < 1_500; i += 1) {
+      const kind = i % 3;
+      const updatedAt = stamp(kind === 2 ? base + 400 * DAY_MS : base + i * 1_000);
+      const session = Number(active[i % active.length]?.['id']);
+      streams.push(`('stream ${i}', 'assistant', ${session}, 'streaming', '${stamp(base)}', '${updatedAt}', ${kind === 1 ? 1 : 0})`);
+    }
+    await execute(`INSERT INTO messages (text, sender, session_id, status, created_at, updated_at, is_deleted) VALUES ${streams.join(', ')}`);
+    await execute('ANALYZE TABLE messages');
+
+    const cutoff = new Date(base + 300 * DAY_MS);
+    const sql = await queryOf(() => storage.messages.idleStreams(cutoff, LIMIT));
+    const plan = await explain(sql);
+
+    expectIndexed(plan, 'm', 'messages_stream_idle_index');
+    expect(plan.find((row) => row.table === 'm')?.type).toBe('range');
+    expectIndexed(plan, 's', 'PRIMARY');
+    expect(await storage.messages.idleStreams(cutoff, LIMIT)).toHaveLength(LIMIT);
+    expect(await rowsTouched(sql)).toBeLessThan(LIMIT * 3);
   });
 });

@@ -9,7 +9,9 @@ export const MessageSchema = new EntitySchema<Message>({
     // BIGINT because a busy server outgrows INT; `number` mode because the domain's ids are
     // numbers and 2^53 is out of reach.
     id: { type: new BigIntType('number'), primary: true, autoincrement: true },
-    text: { type: 'text' },
+    // `mediumtext` on MySQL, where `text` stops short of the highest MESSAGE_MAX_CHARS; SQLite reads
+    // the name as TEXT, which has no bound.
+    text: { type: 'text', columnType: 'mediumtext' },
     sender: { type: 'string', length: 10 },
     // No foreign key: a parent is checked by the use case (same session, live), deletes are soft,
     // and a self-referencing cascade stops at 15 levels on InnoDB, so deleting a long branch would fail.
@@ -37,6 +39,10 @@ export const MessageSchema = new EntitySchema<Message>({
     { name: 'messages_session_live_index', properties: ['sessionId', 'isDeleted', 'id'] },
     // The thread walks from a message to its parent by id (PRIMARY); this serves the children.
     { name: 'messages_parent_index', properties: ['parentId'] },
+    // The idle-stream sweep: WHERE status = 'streaming' AND is_deleted = 0 AND updated_at < ?
+    // ORDER BY updated_at. is_deleted is in it because a message deleted while streaming keeps
+    // that status for good: without the column, every sweep would walk past all of those first.
+    { name: 'messages_stream_idle_index', properties: ['status', 'isDeleted', 'updatedAt'] },
   ],
   // A retried send finds its message; several NULLs (no client id) never collide.
   uniques: [{ name: 'messages_session_client_unique', properties: ['sessionId', 'clientId'] }],

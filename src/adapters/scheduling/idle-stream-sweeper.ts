@@ -1,0 +1,60 @@
+import type { Logger } from 'pino';
+
+/** The longest wait between sweeps: a stream is marked at most this long after its timeout. */
+const MAX_SWEEP_INTERVAL_MS = 30_000;
+
+/**
+ * How often to sweep for a given idle timeout: a quarter of it, so a stream is marked within a
+ * quarter past its timeout, and at least every 30 s, so a long timeout is still kept closely.
+ */
+export const sweepIntervalMs = (idleTimeoutMs: number): number => Math.min(idleTimeoutMs / 4, MAX_SWEEP_INTERVAL_MS);
+
+export interface IdleStreamSweeperOptions {
+  /** One sweep (`ExpireIdleStreams`): answers how many messages it marked. */
+  readonly sweep: () => Promise<number>;
+  readonly intervalMs: number;
+  readonly logger: Pick<Logger, 'info' | 'error'>;
+}
+
+/**
+ * Runs the idle-stream sweep on one timer for the whole process, whatever the number of streams.
+ * Every instance runs its own; the sweep itself keeps them from marking a message twice.
+ */
+export class IdleStreamSweeper {
+  #timer: NodeJS.Timeout | null = null;
+  /** The sweep under way, if any: a tick that finds one skips, so runs never overlap. */
+  #running: Promise<void> | null = null;
+
+  constructor(private readonly options: IdleStreamSweeperOptions) {}
+
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => this.#tick(), this.options.intervalMs);
+    // A timer alone must not keep the process alive: shutdown closes what it waits for.
+    this.#timer.unref();
+  }
+
+  /** No sweep starts after this; one under way is waited for, so the database can close after it. */
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#running;
+  }
+
+  #tick(): void {
+    if (this.#running) return;
+    this.#running = this.#sweepOnce().finally(() => {
+      this.#running = null;
+    });
+  }
+
+  /** Errors are logged and the next tick tries again: a database away for a while must not end the process. */
+  async #sweepOnce(): Promise<void> {
+    try {
+      const marked = await this.options.sweep();
+      if (marked > 0) this.options.logger.info({ marked }, `marked ${marked} idle stream${marked === 1 ? '' : 's'} incomplete`);
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'the idle-stream sweep failed');
+    }
+  }
+}
