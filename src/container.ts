@@ -205,7 +205,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
   container.bind(IdleStreamSweeperToken).toResolvedValue(
     (useCases: UseCases) =>
       new IdleStreamSweeper({
-        sweep: () => useCases.expireIdleStreams.execute(),
+        sweep: (signal) => useCases.expireIdleStreams.execute({ signal }),
         intervalMs: sweepIntervalMs(config.streamIdleTimeoutSeconds * 1000),
         logger,
       }),

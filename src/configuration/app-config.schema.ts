@@ -72,7 +72,8 @@ const serverVariables = v.object({
   REGISTRATIONS_PER_ADDRESS: v.optional(integer(1, 1_000_000), '10'),
   REGISTRATION_WINDOW: v.optional(duration(), '1h'),
   MESSAGE_WRITES_PER_MINUTE: v.optional(integer(1, 10_000_000), '3000'),
-  STREAM_IDLE_TIMEOUT: v.optional(duration(), '5m'),
+  // Bounded so that now minus the timeout is always a date; a month outlives any real stream.
+  STREAM_IDLE_TIMEOUT: v.optional(duration({ seconds: 30 * 24 * 3600, label: '30d' }), '5m'),
   PASSWORD_HASH_CONCURRENCY: v.optional(integer(1, 256), '4'),
   PASSWORD_HASH_QUEUE: v.optional(integer(0, 100_000), '64'),
   TRUST_PROXY: v.optional(flag(), 'false'),

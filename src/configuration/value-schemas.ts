@@ -52,8 +52,12 @@ const durationSchema = (requirement: string, minSeconds: number, maxSeconds: num
  * README's meaning; `ms` alone would read it as milliseconds). `ms` also reads weeks, years,
  * fractions, `500ms` and `2 hours`, none of which a setting here documents, hence the form first.
  */
-export const duration = () =>
-  durationSchema('a duration like 900 (seconds), 45s, 15m, 12h or 30d, of at least 1 second', 1, Number.MAX_SAFE_INTEGER);
+export const duration = (upTo?: { readonly seconds: number; readonly label: string }) =>
+  durationSchema(
+    `a duration like 900 (seconds), 45s, 15m, 12h or 30d, of at least 1 second${upTo ? ` and at most ${upTo.label}` : ''}`,
+    1,
+    upTo?.seconds ?? Number.MAX_SAFE_INTEGER,
+  );
 
 /** The same form, for a setting whose short range has its own bounds (0 included when it turns something off). */
 export const shortDuration = (minSeconds: number, maxSeconds: number) =>

@@ -34,14 +34,38 @@ export class LocalSubscribers {
     return subscriber;
   }
 
-  /** Delivers the replay and `ready`, then whatever was held back, and goes live. */
+  /**
+   * Delivers the replay and `ready`, then whatever was held back, and goes live. A delta held back
+   * came before the held event that followed it: when the replay holds that event, the delta goes
+   * just before it there; when that event is older than `ready` but not replayed, the state the
+   * client reloads already holds the delta, and it is dropped. Deltas after the last held event
+   * follow `ready`.
+   */
   start(subscriber: Subscriber, replay: readonly StreamEvent[], head: StreamPosition, recovered: boolean): void {
-    for (const event of replay) this.emit(subscriber, event);
+    const pending = subscriber.pending ?? [];
+    const deltasBefore = new Map<number, DeltaFrame[]>();
+    const live: Array<StreamEvent | DeltaFrame> = [];
+    let waiting: DeltaFrame[] = [];
+    for (const frame of pending) {
+      if (isDelta(frame)) {
+        waiting.push(frame);
+      } else if (frame.epoch === head.epoch && frame.offset <= head.offset) {
+        if (waiting.length > 0) deltasBefore.set(frame.offset, [...(deltasBefore.get(frame.offset) ?? []), ...waiting]);
+        waiting = [];
+      } else {
+        live.push(...waiting, frame);
+        waiting = [];
+      }
+    }
+    live.push(...waiting);
+    for (const event of replay) {
+      for (const delta of deltasBefore.get(event.offset) ?? []) this.emit(subscriber, delta);
+      this.emit(subscriber, event);
+    }
     subscriber.position = { epoch: head.epoch, offset: head.offset };
     this.emit(subscriber, { type: 'ready', epoch: head.epoch, offset: head.offset, recovered });
-    const pending = subscriber.pending ?? [];
     subscriber.pending = null;
-    for (const frame of pending) {
+    for (const frame of live) {
       if (isDelta(frame)) this.emit(subscriber, frame);
       else this.deliverTo(subscriber, frame);
     }

@@ -74,8 +74,10 @@ export const createRealtimeRouter = (options: RealtimeRouterOptions): Router<Htt
     const write = (text: string): void => {
       if (body.writableEnded) return;
       // Whatever the socket has not taken yet, in this stream and in the response under it; the
-      // replay is exempt (bounded by the history, and a cut replay could never be resumed).
-      if (live && body.writableLength + ctx.res.writableLength + text.length > maxBuffered) {
+      // replay is exempt (bounded by the history, and a cut replay could never be resumed), and
+      // with nothing waiting an event goes out however large (one long message is no backlog).
+      const waiting = body.writableLength + ctx.res.writableLength;
+      if (live && waiting > 0 && waiting + Buffer.byteLength(text) > maxBuffered) {
         ctx.state.log.warn({ userId }, 'ending an event stream that does not read');
         finish();
         ctx.res.destroy();

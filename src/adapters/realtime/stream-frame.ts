@@ -46,7 +46,7 @@ export const deltaFrameShape = v.strictObject({
   type: v.literal('message.delta'),
   session_id: resourceIdShape,
   message_id: resourceIdShape,
-  text: v.pipe(v.string(), v.description('What was appended, as stored: the message\'s text is the sum of its deltas.')),
+  text: v.pipe(v.string(), v.description('What was appended, as stored: added to the end of the message\'s text.')),
 });
 
 export type DeltaFrame = v.InferOutput<typeof deltaFrameShape>;

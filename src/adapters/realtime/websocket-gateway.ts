@@ -150,8 +150,10 @@ export class WebSocketGateway {
       if (frame.type === 'resync') void this.options.connections.confirm(connection);
       const json = serialize(frame as StreamFrame);
       // The replay is exempt: it is bounded by the history, and cutting it would leave a client
-      // that missed much unable ever to resume. The limit is for a client that stopped reading.
-      if (stage === 'open' && ws.bufferedAmount + json.length > (this.options.maxBufferedBytes ?? MAX_BUFFERED_BYTES)) {
+      // that missed much unable ever to resume. The limit is for a client that stopped reading:
+      // with nothing waiting, a frame goes out however large (one long message is no backlog).
+      const waiting = ws.bufferedAmount;
+      if (stage === 'open' && waiting > 0 && waiting + Buffer.byteLength(json) > (this.options.maxBufferedBytes ?? MAX_BUFFERED_BYTES)) {
         log.warn({ userId: principal?.userId }, 'closing a WebSocket that does not read');
         end(CloseCode.tryAgainLater, 'send buffer full');
         return;

@@ -35,22 +35,37 @@ export class ExpireIdleStreams {
     this.batchSize = settings.batchSize ?? DEFAULT_BATCH_SIZE;
   }
 
-  /** Answers how many messages this run marked (those another instance marked first are not counted). */
-  async execute(): Promise<number> {
+  /**
+   * Answers how many messages this run marked (those another instance marked first are not
+   * counted). A candidate that cannot be decided (a lock wait that timed out, a statement cut) is
+   * passed over so the others are still decided; the run then rejects with every such failure.
+   * Once `signal` is aborted no further candidate is started, so a shutdown waits for one at most.
+   */
+  async execute(options: { readonly signal?: AbortSignal } = {}): Promise<number> {
     const idleSince = new Date(this.clock.now().getTime() - this.settings.idleTimeoutMs);
+    const failures: unknown[] = [];
     let marked = 0;
     for (;;) {
       const candidates = await this.messages.idleStreams(idleSince, this.batchSize);
       let markedNow = 0;
       for (const candidate of candidates) {
-        if (await this.expire(candidate, idleSince)) markedNow += 1;
+        if (options.signal?.aborted) break;
+        try {
+          if (await this.expire(candidate, idleSince)) markedNow += 1;
+        } catch (error) {
+          failures.push(error);
+        }
       }
       marked += markedNow;
       // Each candidate leaves the set once decided (marked, moved by an append, or marked by
       // another instance), so a full read means more are waiting. One that marked nothing here
       // stops the run all the same, so that no read can ever repeat itself: the next run goes on.
-      if (candidates.length < this.batchSize || markedNow === 0) return marked;
+      if (candidates.length < this.batchSize || markedNow === 0 || options.signal?.aborted) break;
     }
+    if (failures.length > 0) {
+      throw new AggregateError(failures, `${failures.length} idle stream(s) could not be decided; ${marked} marked`);
+    }
+    return marked;
   }
 
   /** One candidate, in its own transaction: locked, read again, and marked only if still idle. */

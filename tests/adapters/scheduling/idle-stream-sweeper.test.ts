@@ -121,4 +121,34 @@ describe('IdleStreamSweeper', () => {
     expect(sweepIntervalMs(120_000)).toBe(30_000);
     expect(sweepIntervalMs(5 * 60_000)).toBe(30_000);
   });
+
+  it('when stopped while a sweep is under way, the sweep is told to stop (its signal aborted) and is waited for', async () => {
+    const { logger } = recordingLogger();
+    let signal: AbortSignal | undefined;
+    let finish: () => void = () => undefined;
+    sweeper = new IdleStreamSweeper({
+      sweep: (given) => {
+        signal = given;
+        return new Promise<number>((resolve) => {
+          given.addEventListener('abort', () => {
+            finish = () => resolve(0);
+          });
+        });
+      },
+      intervalMs: INTERVAL,
+      logger,
+    });
+    sweeper.start();
+    await vi.advanceTimersByTimeAsync(INTERVAL);
+    expect(signal?.aborted).toBe(false);
+
+    let stopped = false;
+    const stopping = sweeper.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(signal?.aborted).toBe(true);
+    expect(stopped).toBe(false);
+    finish();
+    await stopping;
+    expect(stopped).toBe(true);
+  });
 });

@@ -180,4 +180,42 @@ describe('ExpireIdleStreams', () => {
     expect(reads).toEqual([2, 2, 1]);
     expect((await messagesOf(backend, alice, session.id)).map((message) => message.status)).toEqual(Array(5).fill('incomplete'));
   });
+
+  it('when one stream cannot be decided, the others still are, and the run then rejects naming the failure', async () => {
+    const [first, broken, last] = [await aStream(), await aStream(), await aStream()];
+    backend.clock.advance(IDLE_TIMEOUT + 1);
+    backend.events.clear();
+    const { ports } = backend;
+    const messages: MessageRepository = new Proxy(ports.messages, {
+      get: (target, key) =>
+        key === 'findInSession'
+          ? async (id: number, sessionId: number) => {
+              if (id === broken.id) throw new Error('Lock wait timeout exceeded');
+              return target.findInSession(id, sessionId);
+            }
+          : (Reflect.get(target, key) as (...args: unknown[]) => unknown).bind(target),
+    });
+    const sweep = new ExpireIdleStreams(ports.sessions, messages, ports.clock, ports.transactions, ports.events, { idleTimeoutMs: IDLE_TIMEOUT });
+
+    const error = await caught(sweep.execute());
+
+    expect(error).toBeInstanceOf(AggregateError);
+    expect((error as AggregateError).errors.map((each: Error) => each.message)).toEqual(['Lock wait timeout exceeded']);
+    expect((error as AggregateError).message).toBe('1 idle stream(s) could not be decided; 2 marked');
+    expect((await stored(first))?.status).toBe('incomplete');
+    expect((await stored(broken))?.status).toBe('streaming');
+    expect((await stored(last))?.status).toBe('incomplete');
+    expect(updates().map((event) => event.type === 'message.updated' && event.message.id)).toEqual([first.id, last.id]);
+  });
+
+  it('when the run is told to stop, it starts no further stream: what is left waits for the next run', async () => {
+    const streams = [await aStream(), await aStream()];
+    backend.clock.advance(IDLE_TIMEOUT + 1);
+    const stopping = new AbortController();
+    stopping.abort();
+
+    expect(await backend.expireIdleStreams.execute({ signal: stopping.signal })).toBe(0);
+    expect((await stored(streams[0]!))?.status).toBe('streaming');
+    expect(await backend.expireIdleStreams.execute()).toBe(2);
+  });
 });
