@@ -33,6 +33,19 @@ export default tseslint.config(
     },
   },
   {
+    // The browser client speaks to the server only over HTTP and the WebSocket, as any client
+    // would: it shares no code with the server, and nothing of Node exists where it runs.
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/src/**', '../../src', '**/tests/**'], message: 'The web client imports only its own files (web/src).' },
+          { group: ['node:*', ...frameworks, 'valibot'], message: 'The web client runs in a browser and bundles nothing: only its own files.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['src/application/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -25,6 +25,7 @@ import type { CountLimitSettings, ThrottleLimits } from './application/throttlin
 import { FanOutEventPublisher } from './adapters/events/fan-out.event-publisher.js';
 import { RecordingEventPublisher } from './adapters/events/recording.event-publisher.js';
 import { createHttpApp } from './adapters/http/http-app.js';
+import { loadWebClientFiles } from './adapters/http/web-client/web-client-files.js';
 import { createHttpServer, type HttpServer } from './adapters/http/http-server.js';
 import type { HttpState } from './adapters/http/http-state.js';
 import { createLogger } from './adapters/logging/create-logger.js';
@@ -236,6 +237,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
         messageMaxChars: config.messageMaxChars,
         realtime: { streams, connections, keepAliveMs: config.realtime.keepAliveSeconds * 1000 },
         ...(metrics ? { requestObserver: metrics } : {}),
+        webClient: config.webClient ? loadWebClientFiles() : null,
       }),
     [UseCasesToken, RealtimeConnectionsToken],
   );

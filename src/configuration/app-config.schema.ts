@@ -93,6 +93,8 @@ const serverVariables = v.object({
   // Unset, there is no metrics listener at all.
   METRICS_PORT: v.optional(integer(0, 65_535)),
   METRICS_HOST: v.optional(text(), '127.0.0.1'),
+  // The reference web client at `/`; off, `/` is an unknown route like any other.
+  WEB_CLIENT: v.optional(flag(), 'true'),
 });
 
 /** Node refuses to create a server whose headers may take longer than the whole request. */
@@ -177,6 +179,7 @@ const appConfigSchema = v.pipe(
         keepAliveSeconds: e.HTTP_KEEP_ALIVE_TIMEOUT,
       },
       metrics: e.METRICS_PORT === undefined ? null : { host: e.METRICS_HOST, port: e.METRICS_PORT },
+      webClient: e.WEB_CLIENT,
     }),
   ),
 );

@@ -43,6 +43,8 @@ export interface AppConfig {
   readonly httpTimeouts: { readonly headersSeconds: number; readonly requestSeconds: number; readonly keepAliveSeconds: number };
   /** The second listener serving `/metrics`; null when `METRICS_PORT` is unset (no listener at all). */
   readonly metrics: { readonly host: string; readonly port: number } | null;
+  /** Whether the reference web client is served at `/` (its pages and scripts, never an API route). */
+  readonly webClient: boolean;
 }
 
 export interface RealtimeConfig {

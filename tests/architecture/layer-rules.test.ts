@@ -41,6 +41,25 @@ describe('the layer rule (dependencies point inward)', () => {
     expect(await restrictedImportErrors("import Koa from 'koa';\nexport const k = Koa;\n", 'src/adapters/http/example.ts')).toEqual([]);
   });
 
+  it.each([
+    ["import { presentMessage } from '../../src/adapters/http/presenters/resource.presenter.js';", 'web/src/views/example-view.ts'],
+    ["import { readFileSync } from 'node:fs';", 'web/src/example.ts'],
+    ["import * as v from 'valibot';", 'web/src/example.ts'],
+  ])('when the web client adds `%s`, lint fails (%s)', async (source, filePath) => {
+    expect(await restrictedImportErrors(source, filePath)).not.toEqual([]);
+  });
+
+  it('every file of the web client imports only its own files, as committed', async () => {
+    const files = filesUnder('web/src');
+    expect(files.length).toBeGreaterThan(5);
+    const offending: string[] = [];
+    for (const file of files) {
+      const errors = await restrictedImportErrors(readFileSync(join(root, file), 'utf8'), file);
+      if (errors.length > 0) offending.push(`${file}: ${errors.join('; ')}`);
+    }
+    expect(offending).toEqual([]);
+  });
+
   it('every file of the domain and the application passes the layer rule as committed', async () => {
     const files = [...filesUnder('src/domain'), ...filesUnder('src/application')];
     expect(files.length).toBeGreaterThan(20);

@@ -86,6 +86,7 @@ const REFUSED = [
   ['HTTP_KEEP_ALIVE_TIMEOUT', { HTTP_KEEP_ALIVE_TIMEOUT: '1w' }],
   ['METRICS_PORT', { METRICS_PORT: '65536' }],
   ['METRICS_PORT', { METRICS_PORT: 'on' }],
+  ['WEB_CLIENT', { WEB_CLIENT: 'off' }],
   ['STREAM_IDLE_TIMEOUT', { STREAM_IDLE_TIMEOUT: '31d' }],
   ['STREAM_IDLE_TIMEOUT', { STREAM_IDLE_TIMEOUT: '200000000d' }],
   ['MESSAGE_MAX_CHARS', { MESSAGE_MAX_CHARS: '0' }],
@@ -133,6 +134,7 @@ describe('parseConfig', () => {
         },
         httpTimeouts: { headersSeconds: 10, requestSeconds: 30, keepAliveSeconds: 5 },
         metrics: null,
+        webClient: true,
       });
     });
 
@@ -396,6 +398,12 @@ describe('parseConfig', () => {
       expect(configErrorOf(valid({ HTTP_HEADERS_TIMEOUT: '31', HTTP_REQUEST_TIMEOUT: '30' })).message).toBe(
         'HTTP_HEADERS_TIMEOUT must be a duration of at most HTTP_REQUEST_TIMEOUT (30 s), got "31"',
       );
+    });
+
+    it('serves the web client unless WEB_CLIENT turns it off', () => {
+      expect(parseConfig(valid()).webClient).toBe(true);
+      expect(parseConfig(valid({ WEB_CLIENT: 'false' })).webClient).toBe(false);
+      expect(parseConfig(valid({ WEB_CLIENT: 'true' })).webClient).toBe(true);
     });
 
     it('serves metrics only when METRICS_PORT is set, on loopback unless METRICS_HOST says otherwise', () => {

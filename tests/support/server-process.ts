@@ -271,7 +271,7 @@ const LOCK_OWNER = join(LOCK, 'owner');
 /** In `dist/`, so that the build's own `rm -rf dist` takes it away with what it describes. */
 const MARKER = join(DIST, '.built-by-run');
 /** What the build reads: a change to any of these after the marker means the build is out of date. */
-const BUILD_INPUTS = ['src', 'mikro-orm.config.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const BUILD_INPUTS = ['src', 'web', 'mikro-orm.config.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
 const POLL_MS = 100;
 
 /** `<pid>@<start time>` of a live process (the start time where /proc tells it), else null. */

@@ -19,6 +19,8 @@ import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import { messageRequests } from './request-schemas.js';
 import { messageTextFields } from '../../application/validation/fields.js';
 import { createRealtimeRouter, type RealtimeRouterOptions } from '../realtime/realtime.router.js';
+import type { WebClientFiles } from './web-client/web-client-files.js';
+import { createWebClientRouter } from './web-client/web-client.router.js';
 
 export interface HttpAppOptions {
   readonly useCases: UseCases;
@@ -36,6 +38,8 @@ export interface HttpAppOptions {
   readonly realtime: Omit<RealtimeRouterOptions, 'authenticate'>;
   /** Told of every answer, when metrics are on. */
   readonly requestObserver?: RequestObserver;
+  /** The reference web client's files, served at `/` and `/web/`; null serves no client (`WEB_CLIENT=false`). */
+  readonly webClient: WebClientFiles | null;
 }
 
 /**
@@ -100,6 +104,8 @@ export const createHttpApp = (options: HttpAppOptions): Koa<HttpState> => {
     if (ctx.method === 'OPTIONS' && ctx.status === 200 && ctx.body === '') ctx.status = 204;
   });
   app.use(jsonBody(options.bodyLimitBytes));
+  // Beside the API's router rather than in it: pages, not operations of the API or its document.
+  if (options.webClient) app.use(createWebClientRouter(options.webClient).routes());
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
