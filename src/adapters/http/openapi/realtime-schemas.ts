@@ -37,7 +37,9 @@ export const realtimeSchemas: Readonly<Record<string, JsonObject>> = {
     description: 'A change to the user\'s data, pushed after it is committed. `Last-Event-ID` / `since` resume from its position.',
     oneOf: [
       event('session.created', 'A session was created.', { session: ref('Session') }),
-      event('session.updated', 'A session was renamed, or a message made it the most recent.', { session: ref('Session') }),
+      event('session.updated', 'A session was renamed. (A message sent, deleted or cleared changes its session\'s counters and order too; that is told by the message event alone.)', {
+        session: ref('Session'),
+      }),
       event('session.deleted', 'A session was deleted.', { session_id: sessionId }),
       event('message.created', 'A message was sent.', { session_id: sessionId, message: ref('Message') }),
       event('message.updated', 'A message was edited, or a streamed one completed or became incomplete.', {
