@@ -16,7 +16,7 @@ import type { BenchOptions } from './bench-options.js';
 import { type ChildServer, freePort, startChildServer } from './child-server.js';
 import { logInAll } from './log-in.js';
 import { formatReport, formatTable, type MachineHeader, type ScenarioRow } from './report.js';
-import { SCENARIOS, type ScenarioName } from './scenarios/registry.js';
+import { SCENARIOS, type ScenarioName, type ScenarioOutcome } from './scenarios/registry.js';
 import { FULL_SEED, seed } from './seed.js';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -129,7 +129,7 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
     const names = (only === null ? Object.keys(SCENARIOS) : [only]) as ScenarioName[];
     for (const [index, name] of names.entries()) {
       progress(`[${index + 1}/${names.length}] ${name}`);
-      const outcome = await SCENARIOS[name](ctx);
+      const outcome: ScenarioOutcome = await SCENARIOS[name](ctx);
       rows.push(...outcome.rows);
       notes.push(...(outcome.notes ?? []));
       progress(formatTable(outcome.rows).split('\n').slice(2).join('\n'));

@@ -27,6 +27,8 @@ export interface LoadResult {
   readonly p99: number;
   /** Answers outside 2xx, and requests that got no answer (errors, timeouts). */
   readonly failures: number;
+  /** e.g. `201×5400 503×12`: what the answers were, to tell a failure's cause. */
+  readonly statuses: string;
   readonly durationS: number;
 }
 
@@ -59,6 +61,11 @@ export const runLoad = async (spec: LoadSpec): Promise<LoadResult> => {
     p50: result.latency.p50,
     p99: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
+    statuses: [
+      ...Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => `${code}×${stat.count ?? 0}`),
+      ...(result.errors > 0 ? [`errors×${result.errors}`] : []),
+      ...(result.timeouts > 0 ? [`timeouts×${result.timeouts}`] : []),
+    ].join(' '),
     durationS,
   };
 };

@@ -20,6 +20,7 @@ const mean = (results: readonly LoadResult[]): LoadResult => {
     p50: avg((r) => r.p50),
     p99: avg((r) => r.p99),
     failures: results.reduce((sum, result) => sum + result.failures, 0),
+    statuses: results.map((result) => result.statuses).join('; '),
     durationS: avg((r) => r.durationS),
   };
 };
@@ -36,7 +37,7 @@ export const measureAgainstFloor = async (ctx: BenchContext, label: string, next
       const result = await runLoad({ baseUrl: target.baseUrl, connections: ctx.connections, durationS: ctx.durationS, next });
       ctx.progress(
         `${label}: ${target.name} round ${round}/${ctx.rounds}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
-          (result.failures > 0 ? `, ${result.failures} failed` : ''),
+          (result.failures > 0 ? `, ${result.failures} failed (${result.statuses})` : ''),
       );
       runs.get(target.name)!.push(result);
     }

@@ -1,6 +1,9 @@
 /** Every scenario by the name `--profile` takes, in the order a run goes through them. */
 import type { BenchContext } from '../bench-context.js';
 import type { ScenarioRow } from '../report.js';
+import { loginStorm } from './login-storm.js';
+import { memory } from './memory.js';
+import { fanOut, reconnectStorm } from './realtime.js';
 import { listSessions, readLatest, readRatioRow, sendSpread, sendToOneSession } from './http-scenarios.js';
 
 export interface ScenarioOutcome {
@@ -17,6 +20,10 @@ export const SCENARIOS = {
   'send-one': async (ctx: BenchContext): Promise<ScenarioOutcome> => ({ rows: await sendToOneSession(ctx) }),
   'send-spread': async (ctx: BenchContext): Promise<ScenarioOutcome> => ({ rows: await sendSpread(ctx) }),
   'list-sessions': async (ctx: BenchContext): Promise<ScenarioOutcome> => ({ rows: await listSessions(ctx) }),
+  'login-storm': loginStorm,
+  memory,
+  'ws-fanout': fanOut,
+  'reconnect-storm': reconnectStorm,
 } satisfies Record<string, (ctx: BenchContext) => Promise<ScenarioOutcome>>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
