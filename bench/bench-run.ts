@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -115,8 +115,8 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
         return token;
       },
       quick: options.quick,
-      durationS: options.quick ? 2 : 10,
-      warmupS: options.quick ? 1 : 3,
+      durationS: options.quick ? 1.5 : 10,
+      warmupS: options.quick ? 0.5 : 3,
       rounds: options.quick ? 1 : 2,
       connections: 20,
       cores: cpus().length,
@@ -126,9 +126,12 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
 
     const rows: ScenarioRow[] = [];
     const notes: string[] = [];
+    // The machine may be shared: what else ran is part of what the figures mean.
+    const loads: number[] = [loadavg()[0]!];
     const names = (only === null ? Object.keys(SCENARIOS) : [only]) as ScenarioName[];
     for (const [index, name] of names.entries()) {
-      progress(`[${index + 1}/${names.length}] ${name}`);
+      loads.push(loadavg()[0]!);
+      progress(`[${index + 1}/${names.length}] ${name} (load average ${loads.at(-1)!.toFixed(2)} on ${cpus().length} cores)`);
       const outcome: ScenarioOutcome = await SCENARIOS[name](ctx);
       rows.push(...outcome.rows);
       notes.push(...(outcome.notes ?? []));
@@ -136,6 +139,11 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
     }
 
     for (const running of servers.splice(0).reverse()) await running.stop();
+    loads.push(loadavg()[0]!);
+    notes.push(
+      `1-minute load average at the start of each scenario: ${loads.map((load) => load.toFixed(1)).join(', ')} (on ${cpus().length} cores; ` +
+        'above about 2.5 something besides the benchmark was running, and every figure is lower and noisier for it).',
+    );
     const date = new Date().toISOString();
     const header: MachineHeader = {
       date: date.slice(0, 16).replace('T', ' ') + ' UTC',
@@ -147,7 +155,7 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
       settings: [
         `Server: the built server (\`node dist/src/main.js\`), NODE_ENV=production, bcrypt cost 12, info logs to a file, DB pool 10, no Redis; ${RAISED}`,
         `Load: autocannon in the harness's process, ${ctx.connections} connections, ${ctx.warmupS} s warm-up, ${ctx.rounds} × ${ctx.durationS} s per server, alternating server and floor; figures are the means of the rounds`,
-        `Seed: ${plan.users} users, ${plan.users * plan.sessionsPerUser} sessions, ${plan.longMessages} + ${plan.shortMessages} messages, in ${(seeded.ms / 1000).toFixed(1)} s; whole run ${((performance.now() - started) / 1000).toFixed(0)} s`,
+        `Seed: ${plan.users} users, ${plan.users * plan.sessionsPerUser} sessions, ${plan.longMessages} + ${plan.shortMessages} messages, in ${(seeded.ms / 1000).toFixed(1)} s; the 900 login-storm accounts hash at cost 12, the 100 scenario actors (logged in only for tokens) at cost 4; whole run ${((performance.now() - started) / 1000).toFixed(0)} s`,
       ],
     };
     const report = formatReport(header, rows, notes);

@@ -16,7 +16,7 @@ export const logIn = async (baseUrl: string, username: string, password: string)
 };
 
 export const logInAll = async (baseUrl: string, seeded: Seeded, progress: (line: string) => void): Promise<Map<number, string>> => {
-  progress(`logging in ${USERS_LOGGED_IN.length} users through the API (bcrypt cost 12)`);
+  progress(`logging in ${USERS_LOGGED_IN.length} users through the API`);
   const tokens = new Map<number, string>();
   const queue = [...USERS_LOGGED_IN];
   // As many at once as the server hashes at once (PASSWORD_HASH_CONCURRENCY's default).

@@ -77,7 +77,8 @@ const open = (client: Client): Promise<void> =>
       if (typeof frame['offset'] !== 'number') return;
       client.position = { epoch: String(frame['epoch']), offset: frame['offset'] };
       const message = frame['message'] as { id?: number; text?: string } | undefined;
-      const text = typeof frame['delta'] === 'string' ? frame['delta'] : (message?.text ?? '');
+      // A delta event carries the appended text itself; a message event the whole message.
+      const text = typeof frame['delta'] === 'string' ? frame['delta'] : typeof frame['text'] === 'string' ? frame['text'] : (message?.text ?? '');
       const stamp = STAMP.exec(text);
       client.received.push({
         type: String(frame['type']),

@@ -11,8 +11,8 @@ import { SPREAD_USERS } from './http-scenarios.js';
 
 export const memory = async (ctx: BenchContext): Promise<{ rows: ScenarioRow[] }> => {
   // Quick mode checks the mechanism at a tenth of the counts.
-  const first = ctx.quick ? 500 : 5_000;
-  const total = ctx.quick ? 5_000 : 50_000;
+  const first = ctx.quick ? 200 : 5_000;
+  const total = ctx.quick ? 2_000 : 50_000;
   const owner = ctx.seeded.users[0]!;
   const sendTo = owner.sessionIds[3]!;
   let turn = 0;

@@ -4,6 +4,7 @@ import type { ScenarioRow } from '../report.js';
 import { loginStorm } from './login-storm.js';
 import { memory } from './memory.js';
 import { fanOut, reconnectStorm } from './realtime.js';
+import { streaming } from './streaming.js';
 import { listSessions, readLatest, readRatioRow, sendSpread, sendToOneSession } from './http-scenarios.js';
 
 export interface ScenarioOutcome {
@@ -24,6 +25,7 @@ export const SCENARIOS = {
   memory,
   'ws-fanout': fanOut,
   'reconnect-storm': reconnectStorm,
+  streaming,
 } satisfies Record<string, (ctx: BenchContext) => Promise<ScenarioOutcome>>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
