@@ -8,6 +8,8 @@ export interface BenchOptions {
   readonly mysqlUrl: string;
   /** Run only this scenario, with the server under `--cpu-prof`. */
   readonly profile: string | null;
+  /** Run only these scenarios (`--only send-one,send-spread`), to measure a change; no results file. */
+  readonly only: readonly string[] | null;
   /** Skip `npm run build` (the caller built `dist/` already, as the smoke test does). */
   readonly build: boolean;
 }
@@ -19,6 +21,7 @@ export const parseBenchOptions = (argv: readonly string[], env: Record<string, s
   let sqlite = false;
   let build = true;
   let profile: string | null = null;
+  let only: string[] | null = null;
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index];
     if (arg === '--quick') quick = true;
@@ -28,7 +31,11 @@ export const parseBenchOptions = (argv: readonly string[], env: Record<string, s
       profile = argv[(index += 1)] ?? null;
       if (profile === null) throw new Error('--profile needs a scenario name');
     } else if (arg?.startsWith('--profile=')) profile = arg.slice('--profile='.length);
-    else throw new Error(`unknown argument "${arg}" (use --quick, --sqlite, --profile SCENARIO, --no-build)`);
+    else if (arg === '--only') {
+      only = (argv[(index += 1)] ?? '').split(',').filter((name) => name !== '');
+      if (only.length === 0) throw new Error('--only needs scenario names, comma-separated');
+    }
+    else throw new Error(`unknown argument "${arg}" (use --quick, --sqlite, --profile SCENARIO, --only A,B, --no-build)`);
   }
-  return { quick, sqlite, build, profile, mysqlUrl: env['BENCH_MYSQL_URL']?.trim() || DEFAULT_MYSQL_URL };
+  return { quick, sqlite, build, profile, only, mysqlUrl: env['BENCH_MYSQL_URL']?.trim() || DEFAULT_MYSQL_URL };
 };

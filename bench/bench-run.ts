@@ -62,7 +62,8 @@ export interface BenchOutcome {
 export const runBench = async (options: BenchOptions, progress: (line: string) => void): Promise<BenchOutcome> => {
   const started = performance.now();
   const only = options.profile === null ? null : (options.profile as ScenarioName);
-  if (only !== null && !(only in SCENARIOS)) throw new Error(`--profile takes one of: ${Object.keys(SCENARIOS).join(', ')}`);
+  const chosen = (options.only ?? (only === null ? null : [only])) as ScenarioName[] | null;
+  for (const name of chosen ?? []) if (!(name in SCENARIOS)) throw new Error(`"${name}" is not a scenario; they are: ${Object.keys(SCENARIOS).join(', ')}`);
   if (options.build) {
     progress('building (npm run build)');
     await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
@@ -128,7 +129,7 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
     const notes: string[] = [];
     // The machine may be shared: what else ran is part of what the figures mean.
     const loads: number[] = [loadavg()[0]!];
-    const names = (only === null ? Object.keys(SCENARIOS) : [only]) as ScenarioName[];
+    const names = chosen ?? (Object.keys(SCENARIOS) as ScenarioName[]);
     for (const [index, name] of names.entries()) {
       loads.push(loadavg()[0]!);
       progress(`[${index + 1}/${names.length}] ${name} (load average ${loads.at(-1)!.toFixed(2)} on ${cpus().length} cores)`);
@@ -147,7 +148,7 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
     const date = new Date().toISOString();
     const header: MachineHeader = {
       date: date.slice(0, 16).replace('T', ' ') + ' UTC',
-      mode: `${options.quick ? 'quick' : 'full'}${only === null ? '' : `, profile of ${only}`}`,
+      mode: `${options.quick ? 'quick' : 'full'}${only === null ? '' : `, profile of ${only}`}${options.only === null ? '' : `, only ${options.only.join(', ')}`}`,
       cores: cpus().length,
       cpu: cpus()[0]?.model ?? 'unknown',
       node: process.version,
@@ -160,7 +161,7 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
     };
     const report = formatReport(header, rows, notes);
     let resultsFile: string | null = null;
-    if (only === null) {
+    if (chosen === null) {
       mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
       resultsFile = join(ROOT, 'bench', 'results', `${date.slice(0, 10)}${options.quick ? '-quick' : ''}${options.sqlite ? '-sqlite' : ''}.md`);
       writeFileSync(resultsFile, report);

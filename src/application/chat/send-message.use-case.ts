@@ -86,7 +86,7 @@ export class SendMessage {
       // The session row is locked before the message is inserted: the insert's foreign-key check
       // takes a shared lock on it, and upgrading that lock afterwards deadlocks concurrent senders.
       // The lock also queues retries of one client id, so the first stores it and the rest find it.
-      const session = await this.sessions.findOwned(sessionId, userId, { lock: true });
+      const session = await this.sessions.lockOwned(sessionId, userId);
       if (!session) throw sessionNotFound();
       if (clientId != null) {
         const stored = await this.messages.findByClientId(sessionId, clientId);
