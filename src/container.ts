@@ -192,6 +192,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
         createUseCases(ports, {
           refresh: { reuseGraceMs: config.refreshReuseGraceSeconds * 1000 },
           limits: config.throttling,
+          messageMaxChars: config.messageMaxChars,
         }),
       [PortsToken],
     );
@@ -218,6 +219,7 @@ export const createContainer = (config: AppConfig, persistence: Persistence, ove
         corsOrigins: config.corsOrigins,
         trustProxy: config.trustProxy,
         version: APP_VERSION,
+        messageMaxChars: config.messageMaxChars,
         realtime: { streams, connections, keepAliveMs: config.realtime.keepAliveSeconds * 1000 },
         ...(metrics ? { requestObserver: metrics } : {}),
       }),
@@ -270,6 +272,8 @@ export interface InMemoryCompositionOptions {
   readonly registrationsPerAddress?: number;
   /** Messages one user may write in a minute (3,000). */
   readonly messageWritesPerMinute?: number;
+  /** The longest a message's text may be, in characters (`MESSAGE_MAX_CHARS`); the server's default otherwise. */
+  readonly messageMaxChars?: number;
   /** Replaces the rate limits' counters (by default in memory, on the harness's clock). */
   readonly counters?: WindowCounters;
 }
@@ -298,15 +302,17 @@ export const createInMemoryComposition = (
   options: InMemoryCompositionOptions = {},
 ): { container: Container; clock: ManualClock; events: RecordingEventPublisher; streams: EventStreams } => {
   // The server's defaults and its checks (the secret; the token lifetimes and the grace window,
-  // which depend on each other), then the harness's own choices as typed.
-  const seconds = (name: string, value: number | undefined): Record<string, string> =>
+  // which depend on each other; the message length and the body limit), then the harness's own
+  // choices as typed.
+  const variable = (name: string, value: number | undefined): Record<string, string> =>
     value === undefined ? {} : { [name]: String(value) };
   const defaults = parseConfig({
     NODE_ENV: 'test',
     JWT_SECRET_KEY: options.tokenSecret ?? randomBytes(32).toString('base64url'),
-    ...seconds('ACCESS_TOKEN_TTL', options.accessTokenTtlSeconds),
-    ...seconds('REFRESH_TOKEN_TTL', options.refreshTokenTtlSeconds),
-    ...seconds('REFRESH_REUSE_GRACE', options.refreshReuseGraceSeconds),
+    ...variable('ACCESS_TOKEN_TTL', options.accessTokenTtlSeconds),
+    ...variable('REFRESH_TOKEN_TTL', options.refreshTokenTtlSeconds),
+    ...variable('REFRESH_REUSE_GRACE', options.refreshReuseGraceSeconds),
+    ...variable('MESSAGE_MAX_CHARS', options.messageMaxChars),
   });
   const config: AppConfig = {
     ...defaults,

@@ -41,6 +41,7 @@ import type { WindowCounters } from './ports/window-counters.port.js';
 import { CountLimit } from './throttling/count-limit.service.js';
 import { LoginThrottle } from './throttling/login-throttle.service.js';
 import type { ThrottleLimits } from './throttling/throttle-limits.js';
+import { messageTextFields } from './validation/fields.js';
 import { tooManyMessageWrites, tooManyRegistrations } from '../domain/domain-error.js';
 
 /** Every port the use cases need, each served by one adapter. */
@@ -95,6 +96,8 @@ export interface UseCases {
 export interface UseCaseSettings {
   readonly refresh: RefreshLoginSettings;
   readonly limits: ThrottleLimits;
+  /** The longest a message's text may be, in characters (`MESSAGE_MAX_CHARS`). */
+  readonly messageMaxChars: number;
 }
 
 /**
@@ -119,6 +122,7 @@ export const createUseCases = (p: Ports, settings: UseCaseSettings): UseCases =>
     // Only a bound on volume: chat keeps working while the counters are away, as it does for real time.
     { refusal: tooManyMessageWrites, whenStoreFails: 'allow' },
   );
+  const text = messageTextFields(settings.messageMaxChars);
   const listMessages = new ListMessages(p.messages);
   const scrollMessages = new ScrollMessages(p.messages);
   return {
@@ -137,14 +141,14 @@ export const createUseCases = (p: Ports, settings: UseCaseSettings): UseCases =>
     getSession: new GetSession(p.sessions, p.messages),
     renameSession: new RenameSession(p.sessions, p.clock, p.transactions, p.events),
     deleteSession: new DeleteSession(p.sessions, p.clock, p.transactions, p.events),
-    sendMessage: new SendMessage(p.sessions, p.messages, p.clock, p.transactions, p.events, messageWrites),
+    sendMessage: new SendMessage(p.sessions, p.messages, p.clock, p.transactions, p.events, messageWrites, text),
     listMessages,
     scrollMessages,
     readMessages: new ReadMessages(listMessages, scrollMessages),
-    editMessage: new EditMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
+    editMessage: new EditMessage(p.sessions, p.messages, p.clock, p.transactions, p.events, text),
     deleteMessage: new DeleteMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
     clearMessages: new ClearMessages(p.sessions, p.messages, p.clock, p.transactions, p.events),
-    appendToMessage: new AppendToMessage(p.sessions, p.messages, p.clock, p.transactions, messageWrites),
+    appendToMessage: new AppendToMessage(p.sessions, p.messages, p.clock, p.transactions, messageWrites, p.events, text),
     completeMessage: new CompleteMessage(p.sessions, p.messages, p.clock, p.transactions, p.events),
     readThread: new ReadThread(p.sessions, p.messages),
     listRevisions: new ListRevisions(p.sessions, p.messages),

@@ -22,6 +22,13 @@ const secret = () =>
  */
 const MAX_REFRESH_REUSE_GRACE_SECONDS = 60;
 const DEFAULT_REFRESH_REUSE_GRACE = '10s';
+/** A message's text, in characters, unless `MESSAGE_MAX_CHARS` says otherwise: the seed's rule. */
+export const MESSAGE_MAX_CHARS_DEFAULT = 5000;
+/**
+ * The most `MESSAGE_MAX_CHARS` may be: a million characters is at most 4 MB of UTF-8, which the
+ * MySQL `mediumtext` column (16 MB) holds whatever the characters.
+ */
+const MESSAGE_MAX_CHARS_CEILING = 1_000_000;
 const CORS_RULE = 'a comma-separated list of origins, without "*" (which would let any site call the API with a user\'s token)';
 
 const DEFAULT_LOG_LEVEL: Readonly<Record<AppConfig['nodeEnv'], AppConfig['logLevel']>> = {
@@ -48,6 +55,7 @@ const serverVariables = v.object({
   REFRESH_REUSE_GRACE: v.optional(shortDuration(0, MAX_REFRESH_REUSE_GRACE_SECONDS), DEFAULT_REFRESH_REUSE_GRACE),
   BCRYPT_ROUNDS: v.optional(integer(4, 15), '12'),
   BODY_LIMIT: v.optional(size(), '1mb'),
+  MESSAGE_MAX_CHARS: v.optional(integer(1, MESSAGE_MAX_CHARS_CEILING), String(MESSAGE_MAX_CHARS_DEFAULT)),
   CORS_ORIGINS: v.optional(
     v.pipe(
       v.string(CORS_RULE),
@@ -138,6 +146,7 @@ const appConfigSchema = v.pipe(
       secretKey: e.SECRET_KEY ?? e.JWT_SECRET_KEY,
       bcryptRounds: e.BCRYPT_ROUNDS,
       bodyLimitBytes: e.BODY_LIMIT,
+      messageMaxChars: e.MESSAGE_MAX_CHARS,
       corsOrigins: e.CORS_ORIGINS,
       passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, queueLimit: e.PASSWORD_HASH_QUEUE },
       throttling: {

@@ -27,6 +27,8 @@ export interface AppConfig {
   readonly secretKey: string;
   readonly bcryptRounds: number;
   readonly bodyLimitBytes: number;
+  /** The longest a message's text may be, in characters. */
+  readonly messageMaxChars: number;
   readonly corsOrigins: readonly string[];
   /** At most `concurrency` password hashes and comparisons at once, and `queueLimit` waiting; more are refused (503). */
   readonly passwordHashing: { readonly concurrency: number; readonly queueLimit: number };

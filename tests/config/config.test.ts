@@ -86,6 +86,9 @@ const REFUSED = [
   ['HTTP_KEEP_ALIVE_TIMEOUT', { HTTP_KEEP_ALIVE_TIMEOUT: '1w' }],
   ['METRICS_PORT', { METRICS_PORT: '65536' }],
   ['METRICS_PORT', { METRICS_PORT: 'on' }],
+  ['MESSAGE_MAX_CHARS', { MESSAGE_MAX_CHARS: '0' }],
+  ['MESSAGE_MAX_CHARS', { MESSAGE_MAX_CHARS: '1000001' }],
+  ['MESSAGE_MAX_CHARS', { MESSAGE_MAX_CHARS: 'long' }],
 ] as const;
 
 describe('parseConfig', () => {
@@ -411,6 +414,19 @@ describe('parseConfig', () => {
       expect(parseConfig(valid({ ACCESS_TOKEN_TTL: value })).jwt.accessTtlSeconds).toBe(seconds);
       expect(parseConfig(valid({ REFRESH_TOKEN_TTL: value })).jwt.refreshTtlSeconds).toBe(seconds);
       expect(parseConfig(valid({ LOGIN_FAILURE_WINDOW: value })).throttling.passwordFailures.perAccountAndAddress.windowSeconds).toBe(seconds);
+    });
+  });
+
+  describe('the longest message', () => {
+    it("is the seed's 5000 characters unless MESSAGE_MAX_CHARS raises it", () => {
+      expect(parseConfig(valid()).messageMaxChars).toBe(5000);
+      expect(parseConfig(valid({ MESSAGE_MAX_CHARS: '20000' })).messageMaxChars).toBe(20_000);
+      expect(parseConfig(valid({ MESSAGE_MAX_CHARS: '1000000', BODY_LIMIT: '5mb' })).messageMaxChars).toBe(1_000_000);
+    });
+
+    it('refuses no limit at all, and more than the database column holds at 4 bytes a character', () => {
+      expect(configErrorOf(valid({ MESSAGE_MAX_CHARS: '0' })).message).toMatch(/^MESSAGE_MAX_CHARS must be .*1.*1000000/);
+      expect(configErrorOf(valid({ MESSAGE_MAX_CHARS: '1000001' })).message).toMatch(/^MESSAGE_MAX_CHARS must be /);
     });
   });
 

@@ -262,6 +262,54 @@ export const describeEventStreamsContract = (target: EventStreamsTarget): void =
       }
     });
 
+    const delta = (text: string, userId = ALICE): DomainEvent => ({ type: 'message.delta', userId, sessionId: SESSION_ID, messageId: 7, text });
+
+    it('when text is appended, each live subscriber of the user gets every delta in order among the events, with no position; another user gets none', async () => {
+      const first = await listen(ALICE);
+      const second = await listen(ALICE);
+      const bob = await listen(BOB);
+      const epoch = readyOf(first.collector.items)?.epoch;
+      await streams.publish(sent(7));
+      for (const text of ['Hel', 'lo', ' wor', 'ld']) await streams.publish(delta(text));
+      await streams.publish({ type: 'message.updated', userId: ALICE, sessionId: SESSION_ID, message: message(7, 'Hello world') });
+
+      for (const { collector } of [first, second]) {
+        const frames = (await collector.atLeast(7)).slice(1);
+        expect(frames.map((frame) => [frame.type, 'offset' in frame ? frame.offset : null])).toEqual([
+          ['message.created', 1],
+          ['message.delta', null],
+          ['message.delta', null],
+          ['message.delta', null],
+          ['message.delta', null],
+          ['message.updated', 2],
+        ]);
+        expect(frames[1]).toEqual({ type: 'message.delta', session_id: SESSION_ID, message_id: 7, text: 'Hel' });
+        expect(frames.slice(1, 5).map((frame) => frame['text' as keyof typeof frame]).join('')).toBe('Hello world');
+        expect(frames[5]).toMatchObject({ epoch, offset: 2 });
+      }
+      expect(await bob.collector.settle()).toHaveLength(1);
+    });
+
+    it('when a subscriber resumes from before a stream of deltas, it gets the events again but none of the deltas', async () => {
+      const { collector: first } = await listen(ALICE);
+      const epoch = readyOf(first.items)?.epoch ?? '';
+      await streams.publish(sent(7));
+      await streams.publish(delta('Hello'));
+      await streams.publish(delta(' world'));
+      await first.atLeast(4);
+
+      const { collector } = await listen(ALICE, { epoch, offset: 0 });
+      expect(collector.items).toEqual([
+        expect.objectContaining({ type: 'message.created', epoch, offset: 1 }),
+        { type: 'ready', epoch, offset: 1, recovered: true },
+      ]);
+      await streams.publish(delta('!'));
+      expect((await collector.atLeast(3))[2]).toEqual({ type: 'message.delta', session_id: SESSION_ID, message_id: 7, text: '!' });
+      await streams.publish(sent(8));
+      expect(offsetsOf(await collector.atLeast(4))).toEqual([1, 2]);
+      expect(collector.items.filter((frame) => frame.type === 'resync')).toEqual([]);
+    });
+
     it('when logins end, listeners are told with their ids, and no stream offset is used for it', async () => {
       const ended = new Collector<{ userId: string; loginIds: readonly string[] }>();
       streams.onLoginsEnded((userId, loginIds) => ended.push({ userId, loginIds }));

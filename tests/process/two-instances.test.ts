@@ -178,6 +178,27 @@ describeWithMySqlAndRedis('two server processes on one mysql database and one re
     expect(onB.events()).toEqual(onA.events());
   }, 60_000);
 
+  it('when an answer is streamed through A, sockets on A and on B receive every delta in order between its created and updated events', async () => {
+    const frank = await register(a.api, 'frank');
+    const sessionId = await createSession(a.api, frank.token, 'Streamed across instances');
+    const watchers = [await socketOn(a, frank.token), await socketOn(b, frank.token)];
+    const started = await a.api.post(`/chat/sessions/${sessionId}/messages`, { text: '', sender: 'assistant', status: 'streaming' }, frank.token);
+    expect(started.status).toBe(201);
+    const messageId = started.body.message.id as number;
+    const pieces = Array.from({ length: 100 }, (_, index) => `piece ${index}; `);
+    for (const piece of pieces) {
+      expect((await a.api.post(`/chat/sessions/${sessionId}/messages/${messageId}/append`, { text: piece }, frank.token)).status).toBe(200);
+    }
+    expect((await a.api.post(`/chat/sessions/${sessionId}/messages/${messageId}/complete`, {}, frank.token)).status).toBe(200);
+
+    for (const socket of watchers) {
+      const frames = await socket.frames.until((items) => items.some((frame) => frame.type === 'message.updated'), 10_000, 'the final message.updated');
+      expect(frames.map((frame) => frame.type)).toEqual(['ready', 'message.created', ...Array<string>(pieces.length).fill('message.delta'), 'message.updated']);
+      expect(frames.filter((frame) => frame.type === 'message.delta').map((frame) => frame.text)).toEqual(pieces);
+      expect(frames.at(-1)).toMatchObject({ message: { id: messageId, text: pieces.join(''), status: 'complete' } });
+    }
+  }, 60_000);
+
   it('when a login is ended through A, its socket on B closes with 4401 and a socket of another login of the same user on B stays open', async () => {
     const dave = await register(a.api, 'dave');
     const otherLogin = await logIn(b.api, dave);

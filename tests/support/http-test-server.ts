@@ -1,3 +1,4 @@
+import { MESSAGE_MAX_CHARS_DEFAULT } from '../../src/configuration/app-config.schema.js';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -182,5 +183,6 @@ export const apiRouterOf = (container: Container) =>
     useCases: container.get(UseCasesToken),
     readiness: {},
     version: 'test',
+    messageMaxChars: MESSAGE_MAX_CHARS_DEFAULT,
     realtime: { streams: container.get(EventStreamsToken), connections: container.get(RealtimeConnectionsToken), keepAliveMs: 15_000 },
   });

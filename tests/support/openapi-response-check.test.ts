@@ -4,6 +4,7 @@
  * differed. Also: the answers the document does describe pass, and `createApi` applies the check
  * to every request but one that says it is outside the contract.
  */
+import { MESSAGE_MAX_CHARS_DEFAULT } from '../../src/configuration/app-config.schema.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { createApi } from './api-client.js';
 import { type CheckedRequest, type CheckedResponse, createOpenApiResponseCheck, OpenApiMismatch } from './openapi-response-check.js';
 
 // As a client reads it from /openapi.json.
-const document = JSON.parse(JSON.stringify(buildOpenApiDocument({ version: 'self-test' }))) as Record<string, unknown>;
+const document = JSON.parse(JSON.stringify(buildOpenApiDocument({ version: 'self-test', messageMaxChars: MESSAGE_MAX_CHARS_DEFAULT }))) as Record<string, unknown>;
 const contract = createOpenApiResponseCheck(document);
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -256,7 +257,7 @@ describe('createApi holds every answer to the served document', () => {
   let server: Server;
   let baseUrl: string;
   beforeAll(async () => {
-    const documentJson = JSON.stringify(buildOpenApiDocument({ version: 'self-test' }));
+    const documentJson = JSON.stringify(buildOpenApiDocument({ version: 'self-test', messageMaxChars: MESSAGE_MAX_CHARS_DEFAULT }));
     server = createServer((req, res) => {
       const answer = (status: number, body: string, type = JSON_TYPE): void => {
         res.writeHead(status, { 'Content-Type': type });

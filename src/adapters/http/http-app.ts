@@ -16,6 +16,8 @@ import { createAuthRouter } from './routers/auth.router.js';
 import { createChatRouter } from './routers/chat.router.js';
 import { createOperationsRouter, type ReadinessChecks } from './routers/operations.router.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
+import { messageRequests } from './request-schemas.js';
+import { messageTextFields } from '../../application/validation/fields.js';
 import { createRealtimeRouter, type RealtimeRouterOptions } from '../realtime/realtime.router.js';
 
 export interface HttpAppOptions {
@@ -28,6 +30,8 @@ export interface HttpAppOptions {
   /** Believe `X-Forwarded-For` for the client address (only behind your own proxy). */
   readonly trustProxy: boolean;
   readonly version: string;
+  /** The longest a message's text may be, in characters (`MESSAGE_MAX_CHARS`). */
+  readonly messageMaxChars: number;
   /** What `GET /events` streams from, and the connections it counts against. */
   readonly realtime: Omit<RealtimeRouterOptions, 'authenticate'>;
   /** Told of every answer, when metrics are on. */
@@ -39,14 +43,16 @@ export interface HttpAppOptions {
  * routes the app really serves against the OpenAPI document (`router.stack`).
  */
 export const createApiRouter = (
-  options: Pick<HttpAppOptions, 'useCases' | 'readiness' | 'version' | 'realtime'>,
+  options: Pick<HttpAppOptions, 'useCases' | 'readiness' | 'version' | 'realtime' | 'messageMaxChars'>,
 ): Router<HttpState> => {
   const router = createRouter();
+  const { messageMaxChars } = options;
   for (const area of [
     createOperationsRouter(options.readiness),
-    createDocsRouter(buildOpenApiDocument({ version: options.version })),
+    createDocsRouter(buildOpenApiDocument({ version: options.version, messageMaxChars })),
     createAuthRouter(options.useCases),
-    createChatRouter(options.useCases),
+    // The text rules the use cases validate with, under the same limit.
+    createChatRouter(options.useCases, messageRequests(messageTextFields(messageMaxChars))),
     createRealtimeRouter({ ...options.realtime, authenticate: options.useCases.authenticate }),
   ]) {
     router.use(area.routes());

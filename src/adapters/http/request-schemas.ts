@@ -1,6 +1,5 @@
 import * as v from 'valibot';
 import {
-  appendedTextField,
   clientIdField,
   cursorIdField,
   emailField,
@@ -22,8 +21,7 @@ import {
   sendStatusField,
   sessionsPerPageField,
   sliceLimitField,
-  streamedTextField,
-  textField,
+  type MessageTextFields,
   titleField,
   tokenField,
   typedPasswordField,
@@ -65,7 +63,6 @@ const newPassword = () =>
   );
 const typedPassword = (description: string) => masked(described(typedPasswordField, description, ['SecurePass123']));
 const title = () => described(titleField, SANITIZED, ['My Chat Session']);
-const text = () => described(textField, `${SANITIZED} HTML is stored as written and only ever served as JSON.`, ['Hello!']);
 
 export const registerRequest = v.object({ username: username(), email: email(), password: newPassword() });
 
@@ -118,32 +115,41 @@ const sendFields = {
   metadata: v.nullish(metadataField),
 };
 
-/** A message sent whole: its text is trimmed and has at least one character. */
-export const sendMessageRequest = v.object({ text: text(), ...sendFields });
+/**
+ * The bodies that carry a message's text, under the configured limit on its length
+ * (`MESSAGE_MAX_CHARS`): built once at startup, for the router and the document alike.
+ */
+export const messageRequests = (rules: MessageTextFields) => {
+  const text = () => described(rules.text, `${SANITIZED} HTML is stored as written and only ever served as JSON.`, ['Hello!']);
+  return {
+    /** A message sent whole: its text is trimmed and has at least one character. */
+    sendMessageRequest: v.object({ text: text(), ...sendFields }),
+    /** A message to be streamed (`status: streaming`); the document shows this wider body, which both accept from. */
+    streamingSendMessageRequest: v.object({
+      text: described(
+        rules.streamedText,
+        `${SANITIZED} At least one character, unless \`status\` is \`streaming\`: then it may be empty and is not trimmed (appends continue it). HTML is stored as written and only ever served as JSON.`,
+        ['Hello!'],
+      ),
+      ...sendFields,
+    }),
+    appendToMessageRequest: v.object({
+      text: described(
+        rules.appendedText,
+        'Added to the end of the text as it is: Unicode-normalized (NFC) and stripped of control characters other than newline and tab, not trimmed. The length rule applies to the whole text.',
+        [' world'],
+      ),
+    }),
+    editMessageRequest: v.object({ text: text() }),
+  };
+};
 
-/** A message to be streamed (`status: streaming`); the document shows this wider body, which both accept from. */
-export const streamingSendMessageRequest = v.object({
-  text: described(
-    streamedTextField,
-    `${SANITIZED} At least one character, unless \`status\` is \`streaming\`: then it may be empty and is not trimmed (appends continue it). HTML is stored as written and only ever served as JSON.`,
-    ['Hello!'],
-  ),
-  ...sendFields,
-});
-
-export const appendToMessageRequest = v.object({
-  text: described(
-    appendedTextField,
-    'Added to the end of the text as it is: Unicode-normalized (NFC) and stripped of control characters other than newline and tab, not trimmed. The length rule applies to the whole text.',
-    [' world'],
-  ),
-});
+export type MessageRequests = ReturnType<typeof messageRequests>;
 
 export const completeMessageRequest = v.object({
   metadata: v.pipe(v.nullish(metadataField), v.description('Replaces the metadata the message was sent with; absent or null keeps it.')),
 });
 
-export const editMessageRequest = v.object({ text: text() });
 
 const page = () => described(optionalDefaulting(pageField, PAGE_DEFAULT), 'The page to show, starting at 1.');
 
@@ -177,16 +183,17 @@ export const messageListQuery = v.object({
 });
 
 /** The bodies the document names, by the name it gives them. */
-export const requestBodies = {
-  RegisterRequest: registerRequest,
-  LoginRequest: loginRequest,
-  RefreshRequest: refreshRequest,
-  UpdateProfileRequest: updateProfileRequest,
-  DeleteAccountRequest: deleteAccountRequest,
-  CreateSessionRequest: createSessionRequest,
-  RenameSessionRequest: renameSessionRequest,
-  SendMessageRequest: streamingSendMessageRequest,
-  EditMessageRequest: editMessageRequest,
-  AppendToMessageRequest: appendToMessageRequest,
-  CompleteMessageRequest: completeMessageRequest,
-} as const;
+export const requestBodies = (messages: MessageRequests) =>
+  ({
+    RegisterRequest: registerRequest,
+    LoginRequest: loginRequest,
+    RefreshRequest: refreshRequest,
+    UpdateProfileRequest: updateProfileRequest,
+    DeleteAccountRequest: deleteAccountRequest,
+    CreateSessionRequest: createSessionRequest,
+    RenameSessionRequest: renameSessionRequest,
+    SendMessageRequest: messages.streamingSendMessageRequest,
+    EditMessageRequest: messages.editMessageRequest,
+    AppendToMessageRequest: messages.appendToMessageRequest,
+    CompleteMessageRequest: completeMessageRequest,
+  }) as const;

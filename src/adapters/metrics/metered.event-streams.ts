@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../application/ports/event-publisher.port.js';
 import type { EventStreams, FrameListener, LoginsEndedListener, StreamSubscription, SubscribeOptions } from '../realtime/event-streams.js';
-import { isStreamEvent } from '../realtime/stream-frame.js';
+import { isDelta, isStreamEvent } from '../realtime/stream-frame.js';
 
 /** What counts the events (the Prometheus metrics). */
 export interface EventMeter {
@@ -12,7 +12,7 @@ export interface EventMeter {
 
 /**
  * The streams, counted: every event published through them, and every event (replayed or live)
- * they hand to a subscriber of this instance. Control frames (`ready`, `degraded`, `resync`) are
+ * they hand to a subscriber of this instance, deltas among them. Control frames (`ready`, `degraded`, `resync`) are
  * not events and are not counted.
  */
 export class MeteredEventStreams implements EventStreams {
@@ -34,7 +34,7 @@ export class MeteredEventStreams implements EventStreams {
     return this.streams.subscribe(
       userId,
       (frame) => {
-        if (isStreamEvent(frame)) this.meter.delivered(frame.type);
+        if (isStreamEvent(frame) || isDelta(frame)) this.meter.delivered(frame.type);
         listener(frame);
       },
       options,

@@ -2,7 +2,7 @@ import type { Clock } from '../../application/ports/clock.port.js';
 import type { DomainEvent } from '../../application/ports/event-publisher.port.js';
 import type { EventStreams, FrameListener, HistoryLimits, LoginsEndedListener, StreamSubscription, SubscribeOptions } from './event-streams.js';
 import { LocalSubscribers } from './local-subscribers.js';
-import { presentEvent } from './present-event.js';
+import { presentDelta, presentEvent } from './present-event.js';
 import { recover } from './recovery.js';
 import { positioned, type StreamEvent } from './stream-frame.js';
 import { newEpoch } from './stream-position.schema.js';
@@ -43,6 +43,10 @@ export class InProcessEventStreams implements EventStreams {
   async publish(event: DomainEvent): Promise<void> {
     if (event.type === 'logins.ended') {
       this.subscribers.loginsEnded(event.userId, event.loginIds);
+      return;
+    }
+    if (event.type === 'message.delta') {
+      this.subscribers.deliverDelta(event.userId, presentDelta(event));
       return;
     }
     const payload = presentEvent(event);

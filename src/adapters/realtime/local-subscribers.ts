@@ -1,11 +1,11 @@
 import type { FrameListener, LoginsEndedListener } from './event-streams.js';
-import type { DegradedFrame, ResyncFrame, StreamEvent, StreamFrame, StreamPosition } from './stream-frame.js';
+import { isDelta, type DegradedFrame, type DeltaFrame, type ResyncFrame, type StreamEvent, type StreamFrame, type StreamPosition } from './stream-frame.js';
 
 interface Subscriber {
   readonly userId: string;
   readonly listener: FrameListener;
-  /** Live events that arrived while the replay was being read; null once live. */
-  pending: StreamEvent[] | null;
+  /** Live events and deltas that arrived while the replay was being read, in order; null once live. */
+  pending: Array<StreamEvent | DeltaFrame> | null;
   /**
    * The last position delivered; null before `ready`, and `resynced` after a `resync` (the client
    * reloads anyway, so the next event is taken as it comes, with no second `resync`).
@@ -41,7 +41,10 @@ export class LocalSubscribers {
     this.emit(subscriber, { type: 'ready', epoch: head.epoch, offset: head.offset, recovered });
     const pending = subscriber.pending ?? [];
     subscriber.pending = null;
-    for (const event of pending) this.deliverTo(subscriber, event);
+    for (const frame of pending) {
+      if (isDelta(frame)) this.emit(subscriber, frame);
+      else this.deliverTo(subscriber, frame);
+    }
   }
 
   remove(subscriber: Subscriber): void {
@@ -58,6 +61,19 @@ export class LocalSubscribers {
     const subscribers = this.byUser.get(userId);
     if (!subscribers) return;
     for (const subscriber of [...subscribers]) this.deliverTo(subscriber, event);
+  }
+
+  /**
+   * A delta to every subscriber of the user, in the order it came among the events. It has no
+   * position to check: a subscriber still reading its replay gets it right after `ready`.
+   */
+  deliverDelta(userId: string, delta: DeltaFrame): void {
+    const subscribers = this.byUser.get(userId);
+    if (!subscribers) return;
+    for (const subscriber of [...subscribers]) {
+      if (subscriber.pending !== null) subscriber.pending.push(delta);
+      else this.emit(subscriber, delta);
+    }
   }
 
   /** One frame to one subscriber, outside the stream (`degraded` for one that missed the broadcast). */

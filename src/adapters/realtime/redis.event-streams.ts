@@ -7,10 +7,10 @@ import { UnavailableError } from '../../domain/domain-error.js';
 import { redisConnectionOptions, safeRedisUrl } from '../redis/redis-connection.js';
 import type { EventStreams, FrameListener, HistoryLimits, LoginsEndedListener, StreamSubscription, SubscribeOptions } from './event-streams.js';
 import { LocalSubscribers } from './local-subscribers.js';
-import { presentEvent } from './present-event.js';
+import { presentDelta, presentEvent } from './present-event.js';
 import { recover } from './recovery.js';
 import { PUBLISH_SCRIPT, READ_SCRIPT, SKIP_SCRIPT } from './redis-scripts.js';
-import { positioned, type EventPayload, type StreamEvent } from './stream-frame.js';
+import { positioned, type DeltaFrame, type EventPayload, type StreamEvent } from './stream-frame.js';
 import { newEpoch } from './stream-position.schema.js';
 
 export interface RedisEventStreamsOptions {
@@ -129,6 +129,15 @@ export class RedisEventStreams implements EventStreams {
       );
       return;
     }
+    if (event.type === 'message.delta') {
+      // Not stored, so nothing is lost for the offsets while Redis is away: a client that missed
+      // a delta is told to resync and reads the text so far.
+      if (!this.commandsUp || this.probeFailing) return;
+      // On the channel the events use, from the connection their script publishes on: Redis keeps
+      // one connection's messages in order, so watchers see deltas and events as they were published.
+      await this.command(() => this.commands.publish(this.channel, `D\n${event.userId}\n${JSON.stringify(presentDelta(event))}`));
+      return;
+    }
     const payload = presentEvent(event);
     if (!payload) return;
     // Known to be away: the event is dropped at once rather than making the request that
@@ -229,7 +238,7 @@ export class RedisEventStreams implements EventStreams {
     return events;
   }
 
-  /** One announcement from the channel: an event of a user's stream, or logins that ended. */
+  /** One announcement from the channel: an event of a user's stream, a delta, or logins that ended. */
   private receive(message: string): void {
     const kind = message.slice(0, 2);
     if (kind === 'E\n') {
@@ -239,6 +248,11 @@ export class RedisEventStreams implements EventStreams {
       if (!this.subscribers.hasSubscribers(userId)) return;
       const payload = JSON.parse(message.slice(start)) as EventPayload;
       this.subscribers.deliver(userId, positioned(payload, { epoch, offset: Number(offset) }));
+    } else if (kind === 'D\n') {
+      const end = message.indexOf('\n', 2);
+      const userId = message.slice(2, end);
+      if (end < 0 || !this.subscribers.hasSubscribers(userId)) return;
+      this.subscribers.deliverDelta(userId, JSON.parse(message.slice(end + 1)) as DeltaFrame);
     } else if (kind === 'L\n') {
       const [, origin, userId, loginIds] = message.split('\n', 4);
       if (!userId || !loginIds || origin === this.instanceId) return;

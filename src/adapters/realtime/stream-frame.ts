@@ -1,3 +1,6 @@
+import * as v from 'valibot';
+import { resourceIdShape } from '../http/presenters/resource.presenter.js';
+
 /**
  * What a real-time connection receives, as it goes over the wire (API.md, "Real time"): the same
  * objects for WebSocket frames, Server-Sent Events and in-process subscribers.
@@ -34,10 +37,27 @@ export interface ResyncFrame {
   readonly type: 'resync';
 }
 
-export type StreamFrame = StreamEvent | ReadyFrame | DegradedFrame | ResyncFrame;
+/**
+ * Text just appended to a streaming message. Outside the stream: no position, never replayed (a
+ * client that reconnects reads the text so far), delivered only to connections live at the time.
+ * Declared as a shape so that the OpenAPI document is generated from the same declaration.
+ */
+export const deltaFrameShape = v.strictObject({
+  type: v.literal('message.delta'),
+  session_id: resourceIdShape,
+  message_id: resourceIdShape,
+  text: v.pipe(v.string(), v.description('What was appended, as stored: the message\'s text is the sum of its deltas.')),
+});
 
+export type DeltaFrame = v.InferOutput<typeof deltaFrameShape>;
+
+export type StreamFrame = StreamEvent | DeltaFrame | ReadyFrame | DegradedFrame | ResyncFrame;
+
+export const isDelta = (frame: StreamFrame): frame is DeltaFrame => frame.type === 'message.delta';
+
+/** A frame that has a place in the user's stream (not a delta, not a control frame). */
 export const isStreamEvent = (frame: StreamFrame): frame is StreamEvent =>
-  frame.type !== 'ready' && frame.type !== 'degraded' && frame.type !== 'resync';
+  frame.type !== 'ready' && frame.type !== 'degraded' && frame.type !== 'resync' && frame.type !== 'message.delta';
 
 /** The event at `position`, with `type`, `epoch` and `offset` first as API.md shows them. */
 export const positioned = ({ type, ...fields }: EventPayload, position: StreamPosition): StreamEvent => ({

@@ -5,12 +5,12 @@ import type { Clock } from '../ports/clock.port.js';
 import type { EventPublisher } from '../ports/event-publisher.port.js';
 import type { MessageRepository } from '../ports/message-repository.port.js';
 import type { TransactionRunner } from '../ports/transaction-runner.port.js';
-import { textField, userIdField } from '../validation/fields.js';
+import { type MessageTextFields, userIdField } from '../validation/fields.js';
 import { parseResourceId } from '../validation/resource-id.js';
 import { validate } from '../validation/validate.js';
 import { toMessageView, type MessageView } from '../views/message.view.js';
 
-const schema = v.object({ userId: userIdField, text: textField }, 'must be an object');
+const schemaFor = (text: MessageTextFields) => v.object({ userId: userIdField, text: text.text }, 'must be an object');
 
 export interface EditMessageInput {
   userId: string;
@@ -27,12 +27,17 @@ export class EditMessage {
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
     private readonly events: EventPublisher,
-  ) {}
+    text: MessageTextFields,
+  ) {
+    this.schema = schemaFor(text);
+  }
+
+  private readonly schema: ReturnType<typeof schemaFor>;
 
   async execute(input: EditMessageInput): Promise<MessageView> {
     const sessionId = parseResourceId(input?.sessionId, sessionNotFound);
     const messageId = parseResourceId(input?.messageId, messageNotFound);
-    const { userId, text } = validate(schema, input);
+    const { userId, text } = validate(this.schema, input);
     const view = await this.transactions.run(async () => {
       const session = await this.sessions.findOwned(sessionId, userId, { lock: true });
       if (!session) throw sessionNotFound();

@@ -12,9 +12,8 @@ import {
   metadataField,
   messageIdField,
   senderField,
+  type MessageTextFields,
   sendStatusField,
-  streamedTextField,
-  textField,
   userIdField,
 } from '../validation/fields.js';
 import { parseResourceId } from '../validation/resource-id.js';
@@ -38,8 +37,10 @@ const fieldsWith = <T extends v.GenericSchema>(text: T, status: v.GenericSchema<
 
 // A message sent whole has text; one about to be streamed may start empty, and its text is kept as
 // given, surrounding spaces included, since what is appended continues it.
-const completeSchema = fieldsWith(textField, v.nullish(sendStatusField, DEFAULT_MESSAGE_STATUS));
-const streamingSchema = fieldsWith(streamedTextField, sendStatusField);
+const schemasFor = (text: MessageTextFields) => ({
+  complete: fieldsWith(text.text, v.nullish(sendStatusField, DEFAULT_MESSAGE_STATUS)),
+  streaming: fieldsWith(text.streamedText, sendStatusField),
+});
 
 const unknownParent = (): ValidationError => new ValidationError(['parent_id: must be a live message of this session']);
 
@@ -75,11 +76,16 @@ export class SendMessage {
     private readonly transactions: TransactionRunner,
     private readonly events: EventPublisher,
     private readonly messageWrites: CountLimit,
-  ) {}
+    text: MessageTextFields,
+  ) {
+    this.schemas = schemasFor(text);
+  }
+
+  private readonly schemas: ReturnType<typeof schemasFor>;
 
   async execute(input: SendMessageInput): Promise<SentMessageView> {
     const sessionId = parseResourceId(input?.sessionId, sessionNotFound);
-    const schema = input?.status === 'streaming' ? streamingSchema : completeSchema;
+    const schema = input?.status === 'streaming' ? this.schemas.streaming : this.schemas.complete;
     const { userId, text, sender, clientId, parentId, status, metadata } = validate(schema, input);
     await this.messageWrites.take(userId);
     const sent = await this.transactions.run(async () => {

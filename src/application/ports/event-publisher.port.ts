@@ -13,6 +13,12 @@ export type DomainEvent =
   | { readonly type: 'message.updated'; readonly userId: string; readonly sessionId: number; readonly message: MessageView }
   | { readonly type: 'message.deleted'; readonly userId: string; readonly sessionId: number; readonly messageId: number }
   | { readonly type: 'messages.cleared'; readonly userId: string; readonly sessionId: number; readonly deletedCount: number }
+  /**
+   * Text just appended to a streaming message, for those watching it being written. Not part of
+   * the stream's history: it takes no offset and is never replayed, since the stored text already
+   * holds it for anyone who reconnects.
+   */
+  | { readonly type: 'message.delta'; readonly userId: string; readonly sessionId: number; readonly messageId: number; readonly text: string }
   /** Logins that ended (logout, password change, reuse detection, account deletion). */
   | { readonly type: 'logins.ended'; readonly userId: string; readonly loginIds: readonly string[] };
 

@@ -22,7 +22,6 @@ export const LOGIN_NAME_MAX = 254;
 /** The longest token a request may carry; an access or refresh token is a few hundred bytes. */
 export const TOKEN_MAX = 4096;
 export const TITLE_MAX = 255;
-export const TEXT_MAX = 5000;
 export const CLIENT_ID_MAX = 64;
 /** Metadata as JSON, in UTF-8 bytes: room for usage, citations and tool calls, not for documents. */
 export const METADATA_MAX_BYTES = 16 * 1024;
@@ -93,16 +92,24 @@ export const tokenField = v.pipe(requiredString(), v.nonEmpty('is required'), v.
 
 export const titleField = v.pipe(requiredString(), v.transform(sanitizeText), withinCharacters(1, TITLE_MAX));
 
-export const textField = v.pipe(requiredString(), v.transform(sanitizeText), withinCharacters(1, TEXT_MAX));
-
 /**
- * Text streamed into a message: cleaned like any text but not trimmed, since what comes next
- * continues it ("Hello" then " world"); a message about to be streamed may start empty.
+ * The rules for a message's text under the limit the configuration sets (`MESSAGE_MAX_CHARS`), in
+ * characters: the use cases validate with them, and the HTTP adapter parses and documents with the
+ * same ones.
  */
-export const streamedTextField = v.pipe(requiredString(), v.transform(sanitizeStreamedText), withinCharacters(0, TEXT_MAX));
+export const messageTextFields = (maxChars: number) => ({
+  /** A message sent whole, or an edit: trimmed, at least one character. */
+  text: v.pipe(requiredString(), v.transform(sanitizeText), withinCharacters(1, maxChars)),
+  /**
+   * Text streamed into a message: cleaned like any text but not trimmed, since what comes next
+   * continues it ("Hello" then " world"); a message about to be streamed may start empty.
+   */
+  streamedText: v.pipe(requiredString(), v.transform(sanitizeStreamedText), withinCharacters(0, maxChars)),
+  /** What one append adds to a streamed message, cleaned like `streamedText`. */
+  appendedText: v.pipe(requiredString(), v.transform(sanitizeStreamedText), withinCharacters(1, maxChars)),
+});
 
-/** What one append adds to a streamed message, cleaned like `streamedTextField`. */
-export const appendedTextField = v.pipe(requiredString(), v.transform(sanitizeStreamedText), withinCharacters(1, TEXT_MAX));
+export type MessageTextFields = ReturnType<typeof messageTextFields>;
 
 export const senderField = v.picklist(SENDERS, `must be one of ${SENDERS.join(', ')}`);
 

@@ -1,3 +1,4 @@
+import { MESSAGE_MAX_CHARS_DEFAULT } from '../../../src/configuration/app-config.schema.js';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
@@ -14,7 +15,7 @@ import { createDocsRouter } from '../../../src/adapters/http/routers/docs.router
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { passwordField } from '../../../src/application/validation/fields.js';
 
-const document = buildOpenApiDocument({ version: '1.2.3', serverUrl: 'http://localhost:8000' });
+const document = buildOpenApiDocument({ version: '1.2.3', serverUrl: 'http://localhost:8000', messageMaxChars: MESSAGE_MAX_CHARS_DEFAULT });
 
 const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
@@ -73,7 +74,7 @@ describe('buildOpenApiDocument', () => {
   });
 
   it('leaves servers out when no server URL is given, so clients use the serving origin', () => {
-    expect(buildOpenApiDocument({ version: '1' })).not.toHaveProperty('servers');
+    expect(buildOpenApiDocument({ version: '1', messageMaxChars: MESSAGE_MAX_CHARS_DEFAULT })).not.toHaveProperty('servers');
   });
 
   it('survives a JSON round trip unchanged, so /openapi.json says exactly what the object says', () => {
@@ -255,8 +256,11 @@ describe('buildOpenApiDocument', () => {
   it('states the resources with the limits their fields are written under, and no key besides', () => {
     expect(property('User', 'username')).toMatchObject({ minLength: 3, maxLength: 80 });
     expect(property('Session', 'title')).toMatchObject({ minLength: 1, maxLength: 255 });
-    // A streamed message may be empty, so the resource's text starts at 0 (API.md, streaming answers).
-    expect(property('Message', 'text')).toMatchObject({ minLength: 0, maxLength: 5000 });
+    // The resource states no length: the limit is configured (MESSAGE_MAX_CHARS), and a text stored
+    // under a higher limit stays as it is when the limit is lowered. The requests state the limit.
+    expect(property('Message', 'text')).toEqual({ type: 'string', description: expect.any(String), examples: ['Hello!'] });
+    expect(property('SendMessageRequest', 'text')).toMatchObject({ minLength: 0, maxLength: 5000 });
+    expect(property('EditMessageRequest', 'text')).toMatchObject({ minLength: 1, maxLength: 5000 });
     expect(property('Message', 'sender')).toEqual({ type: 'string', enum: ['user', 'assistant', 'system'] });
     for (const name of ['User', 'Session', 'Message', 'Pagination', 'TokenPair', 'AuthResult', 'SessionList', 'MessageSlice', 'Error']) {
       expect(schema(name).additionalProperties, name).toBe(false);
@@ -319,10 +323,18 @@ describe('buildOpenApiDocument', () => {
     for (const type of ['message.created', 'message.updated', 'message.deleted', 'messages.cleared', 'session.created', 'session.updated', 'session.deleted']) {
       expect(description).toContain(type);
     }
-    for (const word of ['/ws', '/events', 'epoch', 'offset', 'since', 'Last-Event-ID', 'recovered', 'degraded', 'resync']) expect(description).toContain(word);
+    for (const word of ['/ws', '/events', 'epoch', 'offset', 'since', 'Last-Event-ID', 'recovered', 'degraded', 'resync', 'message.delta']) expect(description).toContain(word);
     expect(description).toContain("default-src 'none'; frame-ancestors 'none'");
     expect(description).toContain('nosniff');
     expect(description).toContain('no-store');
+  });
+
+  it('describes a delta as the frame the server sends: its four fields, no position', () => {
+    const delta = schema('DeltaFrame');
+    expect(delta.required).toEqual(['type', 'session_id', 'message_id', 'text']);
+    expect(Object.keys(delta.properties as object)).toEqual(['type', 'session_id', 'message_id', 'text']);
+    expect(delta.additionalProperties).toBe(false);
+    expect((delta.properties as Record<string, unknown>)['type']).toEqual({ const: 'message.delta' });
   });
 
   it('documents the WebSocket handshake with every close code, and the event stream as text/event-stream', () => {
@@ -334,7 +346,7 @@ describe('buildOpenApiDocument', () => {
     for (const code of ['4401', '1001', '1008', '1009', '1011', '1013']) expect(ws?.description).toContain(code);
     expect(Object.keys(events?.responses['200']?.content as object)).toEqual(['text/event-stream']);
     expect(events?.parameters).toEqual([expect.objectContaining({ name: 'Last-Event-ID', in: 'header', required: false })]);
-    for (const frame of ['AuthFrame', 'RealtimeEvent', 'ReadyFrame', 'ControlFrame', 'ErrorFrame', 'StreamPosition']) {
+    for (const frame of ['AuthFrame', 'RealtimeEvent', 'DeltaFrame', 'ReadyFrame', 'ControlFrame', 'ErrorFrame', 'StreamPosition']) {
       expect(document.components.schemas, frame).toHaveProperty(frame);
     }
   });

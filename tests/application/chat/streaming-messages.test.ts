@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../src/application/views/message.view.js';
 import type { SessionView } from '../../../src/application/views/session.view.js';
-import { TEXT_MAX } from '../../../src/application/validation/fields.js';
+import { MESSAGE_MAX_CHARS_DEFAULT as TEXT_MAX } from '../../../src/configuration/app-config.schema.js';
 import { ConflictError } from '../../../src/domain/domain-error.js';
 import {
   aSessionOf,
@@ -57,6 +57,27 @@ describe('AppendToMessage and CompleteMessage', () => {
     expect((await messagesOf(backend, alice, session.id))[0]).toEqual(last);
   });
 
+  it('when text is appended, each append pushes a message.delta to the owner with the text as stored, after it is stored', async () => {
+    await append('Caf\u0065\u0301');
+    await append(' au\u0007 lait');
+
+    expect(backend.events.events).toEqual([
+      { type: 'message.delta', userId: alice, sessionId: session.id, messageId: streamed.id, text: 'Café' },
+      { type: 'message.delta', userId: alice, sessionId: session.id, messageId: streamed.id, text: ' au lait' },
+    ]);
+    expect((await messagesOf(backend, alice, session.id))[0]?.text).toBe('Café au lait');
+  });
+
+  it('when an append is refused, no delta is pushed', async () => {
+    await caught(append('x', bob));
+    await caught(append(''));
+    await complete();
+    backend.events.clear();
+    await expectNotStreaming(append('late'));
+
+    expect(backend.events.events).toEqual([]);
+  });
+
   it('when appends arrive at once from two writers, none is lost: the text is as long as all of them', async () => {
     const pieces = Array.from({ length: 500 }, (_, i) => (i % 2 === 0 ? 'ab' : 'c'));
 
@@ -97,9 +118,10 @@ describe('AppendToMessage and CompleteMessage', () => {
     expect((await messagesOf(backend, alice, session.id))[0]).toMatchObject({ text: '', status: 'streaming' });
   });
 
-  it('publishes no event per append; completing publishes message.updated with the whole message', async () => {
+  it('publishes only a delta per append, no message.updated; completing publishes message.updated with the whole message', async () => {
     await append('Hello');
-    expect(backend.events.events).toEqual([]);
+    expect(backend.events.events.map((event) => event.type)).toEqual(['message.delta']);
+    backend.events.clear();
 
     const done = await complete();
 

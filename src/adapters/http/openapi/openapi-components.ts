@@ -2,7 +2,7 @@ import type * as v from 'valibot';
 import { responseBodies } from '../presenters/response-bodies.js';
 import { validate } from '../../../application/validation/validate.js';
 import { ValidationError } from '../../../domain/domain-error.js';
-import { registerRequest, requestBodies as requestBodySchemas } from '../request-schemas.js';
+import { type MessageRequests, registerRequest, requestBodies as requestBodySchemas } from '../request-schemas.js';
 import { jsonSchemaOf, jsonSchemasOf } from './json-schema-of.js';
 import type { JsonObject } from './json-value.js';
 import { realtimeSchemas } from './realtime-schemas.js';
@@ -17,10 +17,10 @@ const schemaRef = (name: string): JsonObject => componentRef('schemas', name);
 
 // Generated from the declarations the server parses and answers with (request-schemas.ts,
 // presenters/); only the real-time frames add hand-written prose around generated parts.
-const schemas: Readonly<Record<string, JsonObject>> = {
+const schemasFor = (messages: MessageRequests): Readonly<Record<string, JsonObject>> => ({
   ...realtimeSchemas,
-  ...jsonSchemasOf({ ...responseBodies, ...requestBodySchemas }),
-};
+  ...jsonSchemasOf({ ...responseBodies, ...requestBodySchemas(messages) }),
+});
 
 // The example's details are what the server answers to this body, so their wording cannot drift.
 const INVALID_REGISTRATION = { username: 'jd', email: 'john@example.com', password: 'SecurePass' };
@@ -219,5 +219,8 @@ const securitySchemes: Readonly<Record<string, JsonObject>> = {
   },
 };
 
-/** Everything the paths refer to by `$ref`. */
-export const openApiComponents = { schemas, requestBodies, responses, parameters, headers, securitySchemes } as const;
+/** Everything the paths refer to by `$ref`, with the bodies that carry text under the configured limit. */
+export const openApiComponents = (messages: MessageRequests) =>
+  ({ schemas: schemasFor(messages), requestBodies, responses, parameters, headers, securitySchemes }) as const;
+
+export type OpenApiComponents = ReturnType<typeof openApiComponents>;

@@ -1,6 +1,7 @@
 import { EPOCH_PATTERN } from '../../realtime/stream-position.schema.js';
-import { messageListQuery, sessionDetailQuery, sessionListQuery, threadQuery } from '../request-schemas.js';
-import { componentRef, openApiComponents, queryParameters, type JsonObject } from './openapi-components.js';
+import { messageListQuery, messageRequests, sessionDetailQuery, sessionListQuery, threadQuery } from '../request-schemas.js';
+import { messageTextFields } from '../../../application/validation/fields.js';
+import { componentRef, openApiComponents, type OpenApiComponents, queryParameters, type JsonObject } from './openapi-components.js';
 
 export { documentedRoutes } from './documented-routes.js';
 
@@ -27,7 +28,7 @@ export interface OpenApiDocument {
   readonly servers?: readonly JsonObject[];
   readonly tags: readonly JsonObject[];
   readonly paths: Readonly<Record<string, OpenApiPathItem>>;
-  readonly components: typeof openApiComponents;
+  readonly components: OpenApiComponents;
   /** How requests no operation describes are answered (see `unmatchedRequests`). */
   readonly 'x-unmatched-requests': JsonObject;
 }
@@ -36,6 +37,8 @@ export interface OpenApiDocumentOptions {
   /** Where the API is served; left out, clients resolve paths against the document's own origin. */
   readonly serverUrl?: string;
   readonly version: string;
+  /** The longest a message's text may be, in characters, as the server is configured (`MESSAGE_MAX_CHARS`). */
+  readonly messageMaxChars: number;
 }
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 426 | 429 | 500 | 503;
@@ -404,7 +407,8 @@ const realtimePaths: Record<string, OpenApiPathItem> = {
         'each event is `id: <epoch>:<offset>`, `event: <type>`, `data: <the event as JSON>` (schema `RealtimeEvent`).',
         'The stream opens with `event: ready` (schema `ReadyFrame`), after replaying what came after `Last-Event-ID`',
         'when the history still holds all of it; `event: degraded` and `event: resync` (schema `ControlFrame`) report',
-        'a Redis outage and its end. A comment line (`: keep-alive`) goes out every 15 s. The stream ends when its',
+        'a Redis outage and its end. Text appended to a streaming message arrives as `event: message.delta`',
+        '(schema `DeltaFrame`), with no `id`: it is never replayed. A comment line (`: keep-alive`) goes out every 15 s. The stream ends when its',
         'login ends (logout, password change, ...) or the server shuts down; a client that does not read is cut off.',
         'Open streams and WebSockets of one user count against one cap (20 by default): over it, 429.',
       ].join(' '),
@@ -446,7 +450,8 @@ const realtimePaths: Record<string, OpenApiPathItem> = {
       summary: 'The WebSocket handshake',
       description: [
         'Upgrade to a WebSocket, then send `AuthFrame` within 5 seconds. The server replays what came after `since`,',
-        'sends `ReadyFrame`, then every `RealtimeEvent` of the user as it is committed, and `ControlFrame`s. Send',
+        'sends `ReadyFrame`, then every `RealtimeEvent` of the user as it is committed, a `DeltaFrame` for each append',
+        'to a streaming message, and `ControlFrame`s. Send',
         '`{"type":"ping"}` at will (answer `{"type":"pong"}`); anything else after `auth` is answered with an `ErrorFrame`.',
         'The server pings every 30 s and drops a peer that did not answer the previous ping. Close codes: 4401 no valid',
         '`auth` in time, or the login ended; 1001 server shutting down; 1008 too many connections for the user; 1009 a',
@@ -616,8 +621,10 @@ last position (\`since\` on \`/ws\`, \`Last-Event-ID\` on \`/events\`) first rec
 missed, in order, if the history still holds all of it (by default the last 1,000 events of the last
 24 hours), then \`ready\` with \`recovered: true\`; otherwise no replay and \`recovered: false\`: reload
 through this API. \`degraded\` says Redis is unreachable (HTTP keeps working); \`resync\` that delivery
-is back and events of the outage may be missing. The frames are the schemas \`AuthFrame\`,
-\`RealtimeEvent\`, \`ReadyFrame\`, \`ControlFrame\` and \`ErrorFrame\`; the close codes (4401, 1001, 1008,
+is back and events of the outage may be missing. Each append to a streaming message is pushed at once
+as a \`message.delta\` with the text added; deltas have no position and are never replayed (a client
+that reconnects reads the text so far). The frames are the schemas \`AuthFrame\`, \`RealtimeEvent\`,
+\`DeltaFrame\`, \`ReadyFrame\`, \`ControlFrame\` and \`ErrorFrame\`; the close codes (4401, 1001, 1008,
 1009, 1011, 1013) are listed under \`GET /ws\`.
 `.trim();
 
@@ -638,6 +645,6 @@ export const buildOpenApiDocument = (options: OpenApiDocumentOptions): OpenApiDo
     { name: 'Operations', description: 'Probes and this documentation.' },
   ],
   paths: { ...authPaths, ...chatPaths, ...realtimePaths, ...operationsPaths },
-  components: openApiComponents,
+  components: openApiComponents(messageRequests(messageTextFields(options.messageMaxChars))),
   'x-unmatched-requests': unmatchedRequests,
 });

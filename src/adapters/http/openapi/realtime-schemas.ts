@@ -1,4 +1,5 @@
 import { authFrame } from '../../realtime/client-frames.js';
+import { deltaFrameShape } from '../../realtime/stream-frame.js';
 import { streamPositionSchema } from '../../realtime/stream-position.schema.js';
 import { countShape, resourceIdShape } from '../presenters/resource.presenter.js';
 import { jsonSchemaOf } from './json-schema-of.js';
@@ -39,13 +40,22 @@ export const realtimeSchemas: Readonly<Record<string, JsonObject>> = {
       event('session.updated', 'A session was renamed, or a message made it the most recent.', { session: ref('Session') }),
       event('session.deleted', 'A session was deleted.', { session_id: sessionId }),
       event('message.created', 'A message was sent.', { session_id: sessionId, message: ref('Message') }),
-      event('message.updated', 'A message was edited.', { session_id: sessionId, message: ref('Message') }),
+      event('message.updated', 'A message was edited, or a streamed one completed or became incomplete.', {
+        session_id: sessionId,
+        message: ref('Message'),
+      }),
       event('message.deleted', 'A message was deleted.', { session_id: sessionId, message_id: sessionId }),
       event('messages.cleared', 'Every message of a session was deleted.', {
         session_id: sessionId,
         deleted_count: count,
       }),
     ],
+  },
+  DeltaFrame: {
+    ...jsonSchemaOf(deltaFrameShape),
+    description:
+      'Text just appended to a streaming message, pushed to the owner\'s live connections. Outside the stream: no `epoch` or `offset`, never replayed; a client that reconnects reads the text so far. The `message.created` that starts it and the `message.updated` that ends it are ordinary events.',
+    examples: [{ type: 'message.delta', session_id: 12, message_id: 345, text: ' world' }],
   },
   ReadyFrame: {
     type: 'object',

@@ -5,7 +5,6 @@ import {
   emailField,
   METADATA_MAX_BYTES,
   senderField,
-  streamedTextField,
   titleField,
   usernameField,
 } from '../../../application/validation/fields.js';
@@ -78,8 +77,13 @@ export const messageShape = v.strictObject({
     v.description('The message this one answers, in the same session; null for the first of a branch. Siblings (regenerated answers) share it.'),
   ),
   client_id: v.pipe(v.nullable(clientIdField), v.description('The id the sender gave the message, if any: a retried send with it stores nothing new.')),
-  // A streamed message may still be empty; a message sent whole has at least one character.
-  text: v.pipe(streamedTextField, v.examples(['Hello!'])),
+  // No length is stated: the limit is configured (MESSAGE_MAX_CHARS), and a text stored under a
+  // higher one stays as it was when the limit is lowered.
+  text: v.pipe(
+    v.string(),
+    v.description('As stored: cleaned, and within the limit on message length when it was written. A streamed message may still be empty.'),
+    v.examples(['Hello!']),
+  ),
   sender: senderField,
   status: v.pipe(
     v.picklist(MESSAGE_STATUSES),
@@ -92,7 +96,7 @@ export const messageShape = v.strictObject({
 });
 
 export const revisionShape = v.strictObject({
-  text: v.pipe(streamedTextField, v.description('The text an edit replaced.')),
+  text: v.pipe(v.string(), v.description('The text an edit replaced.')),
   created_at: timestamp('When the edit that replaced it was made.'),
 });
 

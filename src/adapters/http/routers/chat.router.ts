@@ -7,20 +7,19 @@ import { presentMessage, presentPagination, presentRevision, presentSession } fr
 import type { ResponseBody } from '../presenters/response-bodies.js';
 import { messageIdOf, parseBody, parseQuery, principalOf, sessionIdOf } from '../request-input.js';
 import {
-  appendToMessageRequest,
   completeMessageRequest,
   createSessionRequest,
-  editMessageRequest,
   messageListQuery,
+  type MessageRequests,
   renameSessionRequest,
-  sendMessageRequest,
   sessionDetailQuery,
   sessionListQuery,
-  streamingSendMessageRequest,
   threadQuery,
 } from '../request-schemas.js';
 
-export const createChatRouter = (useCases: UseCases): Router<HttpState> => {
+/** The chat routes; `messages` are the bodies that carry text, under the configured length limit. */
+export const createChatRouter = (useCases: UseCases, messages: MessageRequests): Router<HttpState> => {
+  const { appendToMessageRequest, editMessageRequest, sendMessageRequest, streamingSendMessageRequest } = messages;
   const router = createRouter('/chat');
   router.use(requirePrincipal(useCases.authenticate));
 

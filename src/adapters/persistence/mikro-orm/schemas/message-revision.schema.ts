@@ -24,7 +24,9 @@ export const MessageRevisionSchema = new EntitySchema<MessageRevisionRow>({
       // The named index below starts with this column and serves the foreign key.
       index: false,
     },
-    text: { type: 'text' },
+    // `mediumtext` on MySQL, where `text` stops short of the highest MESSAGE_MAX_CHARS; SQLite reads
+    // the name as TEXT, which has no bound.
+    text: { type: 'text', columnType: 'mediumtext' },
     createdAt: { type: Date, length: 3, fieldName: 'created_at' },
   },
   // A message's revisions, oldest first: WHERE message_id = ? ORDER BY id.

@@ -9,7 +9,9 @@ export const MessageSchema = new EntitySchema<Message>({
     // BIGINT because a busy server outgrows INT; `number` mode because the domain's ids are
     // numbers and 2^53 is out of reach.
     id: { type: new BigIntType('number'), primary: true, autoincrement: true },
-    text: { type: 'text' },
+    // `mediumtext` on MySQL, where `text` stops short of the highest MESSAGE_MAX_CHARS; SQLite reads
+    // the name as TEXT, which has no bound.
+    text: { type: 'text', columnType: 'mediumtext' },
     sender: { type: 'string', length: 10 },
     // No foreign key: a parent is checked by the use case (same session, live), deletes are soft,
     // and a self-referencing cascade stops at 15 levels on InnoDB, so deleting a long branch would fail.
