@@ -15,7 +15,8 @@ interface Position {
 
 interface Received {
   readonly type: string;
-  readonly offset: number;
+  /** Its place in the user's stream; null for a delta, which has none (never replayed). */
+  readonly offset: number | null;
   /** The message id of a message event, else null. */
   readonly messageId: number | null;
   /** What the event carries to time and order: a message's text, or a delta's. */
@@ -74,15 +75,17 @@ const open = (client: Client): Promise<void> =>
         resolve();
         return;
       }
-      if (typeof frame['offset'] !== 'number') return;
-      client.position = { epoch: String(frame['epoch']), offset: frame['offset'] };
+      const delta = frame['type'] === 'message.delta';
+      if (typeof frame['offset'] !== 'number' && !delta) return;
+      const offset = typeof frame['offset'] === 'number' ? frame['offset'] : null;
+      if (offset !== null) client.position = { epoch: String(frame['epoch']), offset };
       const message = frame['message'] as { id?: number; text?: string } | undefined;
-      // A delta event carries the appended text itself; a message event the whole message.
-      const text = typeof frame['delta'] === 'string' ? frame['delta'] : typeof frame['text'] === 'string' ? frame['text'] : (message?.text ?? '');
+      // A delta carries the appended text itself; a message event the whole message.
+      const text = delta ? String(frame['text']) : (message?.text ?? '');
       const stamp = STAMP.exec(text);
       client.received.push({
         type: String(frame['type']),
-        offset: frame['offset'],
+        offset,
         messageId: typeof message?.id === 'number' && frame['type'] === 'message.created' ? message.id : null,
         text,
         latencyMs: stamp ? arrived - Number(stamp[1]) : null,
@@ -120,7 +123,8 @@ const report = (expected: Readonly<Record<string, readonly number[]>>): WsReport
   for (const client of clients) {
     deliveries += client.received.length;
     for (const event of client.received) if (event.latencyMs !== null) latencies.push(event.latencyMs);
-    for (let i = 1; i < client.received.length; i += 1) if (client.received[i]!.offset !== client.received[i - 1]!.offset + 1) gaps += 1;
+    const offsets = client.received.flatMap((event) => (event.offset === null ? [] : [event.offset]));
+    for (let i = 1; i < offsets.length; i += 1) if (offsets[i] !== offsets[i - 1]! + 1) gaps += 1;
     const want = expected[client.group];
     if (want === undefined) continue;
     const got = client.received.flatMap((event) => (event.messageId === null ? [] : [event.messageId]));

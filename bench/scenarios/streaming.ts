@@ -17,7 +17,7 @@ const SEQUENCE = /#(\d+)@t=/;
 
 interface SeenEvent {
   readonly type: string;
-  readonly offset: number;
+  readonly offset: number | null;
   readonly text: string;
   readonly latencyMs: number | null;
 }
