@@ -48,9 +48,11 @@ const serverEnv = (port: number, secrets: { jwt: string; seal: string }): Record
   LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000',
   PASSWORD_HASH_QUEUE: '100000',
   REALTIME_MAX_CONNECTIONS_PER_USER: '5000',
+  // The streaming scenario's answer (250 stamped deltas) is longer than the default 5,000 characters.
+  MESSAGE_MAX_CHARS: '100000',
 });
 
-const RAISED = 'MESSAGE_WRITES_PER_MINUTE, REGISTRATIONS_PER_ADDRESS, LOGIN_MAX_FAILURES_*, PASSWORD_HASH_QUEUE, REALTIME_MAX_CONNECTIONS_PER_USER raised';
+const RAISED = 'MESSAGE_WRITES_PER_MINUTE, REGISTRATIONS_PER_ADDRESS, LOGIN_MAX_FAILURES_*, PASSWORD_HASH_QUEUE, REALTIME_MAX_CONNECTIONS_PER_USER and MESSAGE_MAX_CHARS raised';
 
 export interface BenchOutcome {
   readonly rows: readonly ScenarioRow[];
@@ -98,7 +100,14 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
     const floor = await startChildServer({
       name: 'floor',
       args: ['--import', 'tsx', join(ROOT, 'bench', 'floor.ts')],
-      env: { FLOOR_PORT: String(floorPort), FLOOR_DATABASE: database.floorTarget, JWT_SECRET_KEY: secrets.jwt, JWT_ISSUER, JWT_AUDIENCE },
+      env: {
+        FLOOR_PORT: String(floorPort),
+        FLOOR_DATABASE: database.floorTarget,
+        JWT_SECRET_KEY: secrets.jwt,
+        JWT_ISSUER,
+        JWT_AUDIENCE,
+        MESSAGE_MAX_CHARS: serverEnv(0, secrets)['MESSAGE_MAX_CHARS']!,
+      },
       port: floorPort,
       cwd: ROOT,
       logFile: join(dir, 'floor.log'),

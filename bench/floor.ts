@@ -12,7 +12,7 @@
  * message) and the session's counters. No event is published: nobody listens during these scenarios.
  *
  * Run by the harness: `node --import tsx bench/floor.ts` with FLOOR_PORT, FLOOR_DATABASE
- * (`mysql://…` or a SQLite file path), JWT_SECRET_KEY, JWT_ISSUER, JWT_AUDIENCE.
+ * (`mysql://…` or a SQLite file path), JWT_SECRET_KEY, JWT_ISSUER, JWT_AUDIENCE, MESSAGE_MAX_CHARS.
  */
 import { createSecretKey } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -30,6 +30,7 @@ const target = env('FLOOR_DATABASE');
 const db: SqlClient = target.startsWith('mysql://') ? openMySqlClient(target, 10) : openSqliteClient(target);
 const mysql = db.dialect === 'mysql';
 const key = createSecretKey(Buffer.from(env('JWT_SECRET_KEY'), 'utf8'));
+const maxChars = Number(process.env['MESSAGE_MAX_CHARS'] ?? 5000);
 const verifyOptions = { algorithms: ['HS256' as const], issuer: env('JWT_ISSUER'), audience: env('JWT_AUDIENCE') };
 
 /** `datetime(3)` text in UTC (mysql2 with dateStrings), or epoch ms on SQLite. */
@@ -129,7 +130,7 @@ const sendMessage = async (userId: string, sessionId: number, body: Record<strin
   const { text, client_id: clientId = null, sender = 'user' } = body;
   // The contract's cleaning of free text (NFC, no control characters, trimmed), then its length.
   const stored = typeof text === 'string' ? sanitizeText(text) : '';
-  if (stored === '' || stored.length > 5_000) throw new Refusal(422, 'validation_error');
+  if (stored === '' || [...stored].length > maxChars) throw new Refusal(422, 'validation_error');
   if (clientId !== null && (typeof clientId !== 'string' || clientId.length > 64)) throw new Refusal(422, 'validation_error');
   if (typeof sender !== 'string' || !SENDERS.has(sender)) throw new Refusal(422, 'validation_error');
   return db.transaction(async (tx) => {
