@@ -97,21 +97,36 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
     progress(`seeded in ${(seeded.ms / 1000).toFixed(1)} s`);
 
     const floorPort = await freePort();
-    const floor = await startChildServer({
-      name: 'floor',
-      args: ['--import', 'tsx', join(ROOT, 'bench', 'floor.ts')],
-      env: {
-        FLOOR_PORT: String(floorPort),
-        FLOOR_DATABASE: database.floorTarget,
-        JWT_SECRET_KEY: secrets.jwt,
-        JWT_ISSUER,
-        JWT_AUDIENCE,
-        MESSAGE_MAX_CHARS: serverEnv(0, secrets)['MESSAGE_MAX_CHARS']!,
-      },
-      port: floorPort,
-      cwd: ROOT,
-      logFile: join(dir, 'floor.log'),
-    });
+    // BENCH_BASELINE_MAIN (another build's dist/src/main.js) takes the floor's place: the change
+    // and the code before it, alternating in one run on one database, so that their ratio is not
+    // the machine's drift between two runs.
+    const baseline = process.env['BENCH_BASELINE_MAIN']?.trim() || null;
+    const floor = await startChildServer(
+      baseline !== null
+        ? {
+            name: 'baseline',
+            args: [baseline],
+            env: { ...serverEnv(floorPort, secrets), ...database.serverEnv },
+            port: floorPort,
+            cwd: dir,
+            logFile: join(dir, 'baseline.log'),
+          }
+        : {
+            name: 'floor',
+            args: ['--import', 'tsx', join(ROOT, 'bench', 'floor.ts')],
+            env: {
+              FLOOR_PORT: String(floorPort),
+              FLOOR_DATABASE: database.floorTarget,
+              JWT_SECRET_KEY: secrets.jwt,
+              JWT_ISSUER,
+              JWT_AUDIENCE,
+              MESSAGE_MAX_CHARS: serverEnv(0, secrets)['MESSAGE_MAX_CHARS']!,
+            },
+            port: floorPort,
+            cwd: ROOT,
+            logFile: join(dir, 'floor.log'),
+          },
+    );
     servers.push(floor);
 
     const tokens = await logInAll(server.baseUrl, seeded, progress);
@@ -170,7 +185,7 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
     };
     const report = formatReport(header, rows, notes);
     let resultsFile: string | null = null;
-    if (chosen === null) {
+    if (chosen === null && baseline === null) {
       mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
       resultsFile = join(ROOT, 'bench', 'results', `${date.slice(0, 10)}${options.quick ? '-quick' : ''}${options.sqlite ? '-sqlite' : ''}.md`);
       writeFileSync(resultsFile, report);
