@@ -76,6 +76,39 @@ export function describeChatSessionRepositoryContract(target: RepositoryTarget):
       expect(found?.id).toBe(session.id);
     });
 
+    it("when locked for a send, the owner's session answers with its last message's id (null before the first)", async () => {
+      const owner = await givenUser();
+      const session = await givenSession(owner);
+
+      expect(await transactions.run(() => sessions.lockOwned(session.id, owner.id))).toEqual({ lastMessageId: null });
+      const first = aMessage({ sessionId: session.id });
+      await messages.add(first);
+      const second = aMessage({ sessionId: session.id });
+      await messages.add(second);
+
+      expect(await transactions.run(() => sessions.lockOwned(session.id, owner.id))).toEqual({ lastMessageId: second.id });
+      expect(await sessions.lockOwned(session.id, owner.id)).toEqual({ lastMessageId: second.id });
+    });
+
+    it('when two sends lock one session at once, the second reads the last message id the first wrote', async () => {
+      const owner = await givenUser();
+      const session = await givenSession(owner);
+      const send = () =>
+        transactions.run(async () => {
+          const locked = must(await sessions.lockOwned(session.id, owner.id));
+          const message = aMessage({ sessionId: session.id });
+          await messages.add(message);
+          return { parent: locked.lastMessageId, id: message.id };
+        });
+
+      const [a, b] = await Promise.all([send(), send()]);
+
+      // Whichever went first, the other saw it: no two sends answer the same parent.
+      const [earlier, later] = a.id < b.id ? [a, b] : [b, a];
+      expect(earlier.parent).toBeNull();
+      expect(later.parent).toBe(earlier.id);
+    });
+
     it('when the session belongs to someone else, is deleted or does not exist, it is not found', async () => {
       const owner = await givenUser();
       const stranger = await givenUser();
@@ -90,6 +123,7 @@ export function describeChatSessionRepositoryContract(target: RepositoryTarget):
       ] as const) {
         expect(await sessions.findOwned(id, ownerId)).toBeNull();
         expect(await sessions.findOwned(id, ownerId, { lock: true })).toBeNull();
+        expect(await transactions.run(() => sessions.lockOwned(id, ownerId))).toBeNull();
         expect(await sessions.findViewOwned(id, ownerId)).toBeNull();
       }
     });

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { clientIdConflict, sessionNotFound, ValidationError } from '../../domain/domain-error.js';
+import { clientIdConflict, ConflictError, sessionNotFound, ValidationError } from '../../domain/domain-error.js';
 import { DEFAULT_MESSAGE_STATUS, DEFAULT_SENDER, Message, type MessageMetadata, type Sender } from '../../domain/message.entity.js';
 import type { ChatSessionRepository } from '../ports/chat-session-repository.port.js';
 import type { Clock } from '../ports/clock.port.js';
@@ -92,17 +92,25 @@ export class SendMessage {
       // The session row is locked before the message is inserted: the insert's foreign-key check
       // takes a shared lock on it, and upgrading that lock afterwards deadlocks concurrent senders.
       // The lock also queues retries of one client id, so the first stores it and the rest find it.
-      const session = await this.sessions.findOwned(sessionId, userId, { lock: true });
+      const session = await this.sessions.lockOwned(sessionId, userId);
       if (!session) throw sessionNotFound();
-      if (clientId != null) {
+      // A retry of a send already stored gets that message, or a conflict if it differs. Nearly
+      // no send is a retry, so the client id is not looked up first: the insert refuses a taken
+      // one (the unique index, nothing counted), and only then is the stored message read. The
+      // outcome is the same as looking first, since nothing else writes while the lock is held.
+      const replayOf = async (): Promise<{ view: MessageView; replayed: true } | null> => {
+        if (clientId == null) return null;
         const stored = await this.messages.findByClientId(sessionId, clientId);
-        if (stored) {
-          if (stored.isDeleted || !stored.isSameSendAs(text, sender)) throw clientIdConflict();
-          return { view: toMessageView(stored), replayed: true };
-        }
-      }
+        if (!stored) return null;
+        if (stored.isDeleted || !stored.isSameSendAs(text, sender)) throw clientIdConflict();
+        return { view: toMessageView(stored), replayed: true };
+      };
       // Any message but a live one of this session is the same refusal, so nothing is learnt of others.
-      if (parentId != null && !(await this.messages.findInSession(parentId, sessionId))) throw unknownParent();
+      if (parentId != null && !(await this.messages.findInSession(parentId, sessionId))) {
+        const replay = await replayOf();
+        if (replay) return replay;
+        throw unknownParent();
+      }
       const message = Message.create({
         sessionId,
         text,
@@ -115,7 +123,13 @@ export class SendMessage {
         metadata: metadata ?? null,
       });
       // Counts the message in its session too: one more, sent last (MessageRepository).
-      await this.messages.add(message);
+      try {
+        await this.messages.add(message);
+      } catch (error) {
+        const replay = error instanceof ConflictError && error.code === 'client_id_conflict' ? await replayOf() : null;
+        if (replay) return replay;
+        throw error;
+      }
       return { view: toMessageView(message), replayed: false };
     });
     if (sent.replayed) return { ...sent.view, replayed: true };

@@ -19,6 +19,11 @@ export interface ChatSessionRepository {
    * surrounding transaction ends, so concurrent writers to one session queue up.
    */
   findOwned(id: number, ownerId: string, options?: { lock?: boolean }): Promise<ChatSession | null>;
+  /**
+   * The owner's active session locked as `findOwned` with `lock` does, without loading it: only
+   * what a send needs (the message a send without a parent answers). The send path's one read.
+   */
+  lockOwned(id: number, ownerId: string): Promise<{ lastMessageId: number | null } | null>;
   findViewOwned(id: number, ownerId: string): Promise<SessionView | null>;
   /** The owner's active sessions, most recently active first (`updatedAt` desc, then `id` desc). */
   listViewsOfOwner(ownerId: string, page: PageRequest): Promise<{ items: SessionView[]; total: number }>;

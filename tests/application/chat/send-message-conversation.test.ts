@@ -57,6 +57,16 @@ describe('SendMessage for assistants', () => {
       expect(backend.events.events).toEqual([]);
     });
 
+    it('when sent again with the same client id after its parent was deleted, it is still the replay of the stored message, not a refused parent', async () => {
+      const [parent] = await sendMessages(backend, alice, session.id, ['question']);
+      const first = await backend.sendMessage.execute({ userId: alice, sessionId: session.id, text: 'answer', clientId: 'retry-1', parentId: parent!.id });
+      await backend.deleteMessage.execute({ userId: alice, sessionId: session.id, messageId: parent!.id });
+
+      const again = await backend.sendMessage.execute({ userId: alice, sessionId: session.id, text: 'answer', clientId: 'retry-1', parentId: parent!.id });
+
+      expect(again).toEqual({ ...first, replayed: true });
+    });
+
     it('when sent again with the same client id but another text or sender, it is a client_id conflict and nothing changes', async () => {
       await backend.sendMessage.execute({ userId: alice, sessionId: session.id, text: 'Hi', clientId: 'phone-1' });
       const before = await everythingOf(backend, alice);

@@ -88,6 +88,11 @@ export class MemoryChatSessionRepository implements ChatSessionRepository {
     return row ? toEntity(row) : null;
   }
 
+  async lockOwned(id: number, ownerId: string): Promise<{ lastMessageId: number | null } | null> {
+    const row = await this.database.read((tables) => ownedRow(tables.sessions, id, ownerId));
+    return row ? { lastMessageId: row.lastMessageId } : null;
+  }
+
   async findViewOwned(id: number, ownerId: string): Promise<SessionView | null> {
     const row = await this.database.read((tables) => ownedRow(tables.sessions, id, ownerId));
     return row ? toView(row) : null;

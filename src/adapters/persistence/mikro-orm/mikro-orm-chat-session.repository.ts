@@ -51,6 +51,19 @@ export class MikroOrmChatSessionRepository implements ChatSessionRepository {
     });
   }
 
+  /**
+   * chat_sessions PRIMARY, `FOR UPDATE` on MySQL inside a transaction (why: `findOwned`). One
+   * column of a plain row: no entity is built or put in the identity map on the send path.
+   */
+  async lockOwned(id: number, ownerId: string): Promise<{ lastMessageId: number | null } | null> {
+    const lock = this.scope.dialect === 'mysql' && this.scope.inTransaction() ? ' FOR UPDATE' : '';
+    const [row] = await this.scope.rows(`SELECT last_message_id FROM chat_sessions WHERE id = ? AND user_id = ? AND is_active = 1${lock}`, [
+      id,
+      ownerId,
+    ]);
+    return row ? { lastMessageId: rowValue.nullableNumber(row['last_message_id']) } : null;
+  }
+
   // chat_sessions PRIMARY
   async findViewOwned(id: number, ownerId: string): Promise<SessionView | null> {
     const [row] = await this.scope.rows(

@@ -71,9 +71,15 @@ export class MikroOrmMessageRepository implements MessageRepository {
     message.revisionsSaved();
   }
 
-  // messages_session_client_unique
-  findByClientId(sessionId: number, clientId: string): Promise<Message | null> {
-    return this.scope.run((em) => em.findOne(MessageSchema, { sessionId, clientId }));
+  /**
+   * messages_session_client_unique. Nearly every send asks, and nearly always nothing is stored
+   * yet: so first a plain read of the index (no query builder, no entity), and only a hit loads
+   * the entity.
+   */
+  async findByClientId(sessionId: number, clientId: string): Promise<Message | null> {
+    const [row] = await this.scope.rows('SELECT id FROM messages WHERE session_id = ? AND client_id = ?', [sessionId, clientId]);
+    if (!row) return null;
+    return this.scope.run((em) => em.findOne(MessageSchema, { id: rowValue.number(row['id']) }));
   }
 
   // message_revisions_message_index (message_id, id)
