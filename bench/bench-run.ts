@@ -167,7 +167,8 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
     loads.push(loadavg()[0]!);
     notes.push(
       `1-minute load average at the start of each scenario: ${loads.map((load) => load.toFixed(1)).join(', ')} (on ${cpus().length} cores; ` +
-        'above about 2.5 something besides the benchmark was running, and every figure is lower and noisier for it).',
+        // Read off a run with the machine to itself (2026-12-02, 02:30): it went from 1.4 to 5.1.
+        'the run itself, harness, servers and database, keeps it near 1.5-5; well above that, something else was running, and every figure is lower and noisier for it).',
     );
     const date = new Date().toISOString();
     const header: MachineHeader = {
