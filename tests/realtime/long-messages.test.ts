@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEventStream, TestSocket, type TestEventStream } from '../support/test-socket.js';
 import { startRealtimeServer, type RealtimeServer } from './realtime-fixtures.js';
 
-/** 400,000 four-byte characters: 1.6 MB of JSON in one event. */
-const LENGTH = 400_000;
+/** 600,000 four-byte characters: 2.4 MB of JSON in one event, and 1.2 million UTF-16 units, past 1 MiB however counted. */
+const LENGTH = 600_000;
 
 describe('one event larger than the send buffer limit (memory)', () => {
   let realtime: RealtimeServer;
@@ -22,7 +22,7 @@ describe('one event larger than the send buffer limit (memory)', () => {
     await realtime?.server.close();
   });
 
-  it('when a message of 1.6 MB is sent, a reading WebSocket and event stream of its owner each get it whole and stay open', async () => {
+  it('when a message of 2.4 MB is sent, a reading WebSocket and event stream of its owner each get it whole and stay open', async () => {
     const alice = await realtime.user();
     const sessionId = await realtime.session(alice);
     const socket = await TestSocket.connect(realtime.server.wsUrl, alice.accessToken);
