@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueUsername } from '../support/api-client.js';
+import { registerAndLogin } from '../support/api-client.js';
 import { baseEnv, BUILD_TIMEOUT_MS, cleanUp, ensureBuilt, killAll, ROOT, startServer, within } from '../support/server-process.js';
 import { openEventStream } from '../support/test-socket.js';
 
@@ -46,9 +46,7 @@ describe("the README's assistant worker", () => {
 
   it('streams an answer that an event stream on /events shows arriving delta by delta, then completed', async () => {
     const server = await startServer(baseEnv());
-    const username = uniqueUsername('worker');
-    const registered = await server.api.post('/auth/register', { username, email: `${username}@example.com`, password: 'Chat-Passw0rd' });
-    const token = registered.body.access_token as string;
+    const token = (await registerAndLogin(server.api)).accessToken;
     const session = await server.api.post('/chat/sessions', { title: 'Watched' }, token);
     const sessionId = session.body.session.id as number;
     const watching = await openEventStream(`${server.baseUrl}/events`, token);

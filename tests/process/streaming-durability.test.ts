@@ -6,7 +6,7 @@
  * sent; and the answer can go on and be completed.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, uniqueUsername } from '../support/api-client.js';
+import { type Api, registerAndLogin } from '../support/api-client.js';
 import { createMySqlTestDatabase, describeWithMySql, type MySqlTestDatabase } from '../support/mysql-test-database.js';
 import { baseEnv, BUILD_TIMEOUT_MS, cleanUp, ensureBuilt, type Env, killAll, mySqlEnv, startServer, within } from '../support/server-process.js';
 
@@ -21,10 +21,7 @@ interface Answer {
 }
 
 const startAnswer = async (api: Api): Promise<Answer> => {
-  const username = uniqueUsername('stream');
-  const registered = await api.post('/auth/register', { username, email: `${username}@example.com`, password: 'Chat-Passw0rd' });
-  expect(registered.status).toBe(201);
-  const token = registered.body.access_token as string;
+  const token = (await registerAndLogin(api)).accessToken;
   const session = await api.post('/chat/sessions', { title: 'Killed mid-stream' }, token);
   const message = await api.post(`/chat/sessions/${session.body.session.id}/messages`, { text: '', sender: 'assistant', status: 'streaming' }, token);
   expect(message.status).toBe(201);

@@ -4,7 +4,7 @@
  * and its owner's connections hear one `message.updated` for it, whichever instance marked it.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TEST_PASSWORD, uniqueUsername } from '../support/api-client.js';
+import { registerAndLogin } from '../support/api-client.js';
 import { createMySqlTestDatabase, type MySqlTestDatabase } from '../support/mysql-test-database.js';
 import { dropKeys, TEST_REDIS_URL, uniqueKeyPrefix } from '../support/redis-test.js';
 import { describeWithServices, MYSQL, REDIS } from '../support/required-services.js';
@@ -44,9 +44,7 @@ describeWithServices('the idle-stream sweep of two server processes on one mysql
   });
 
   it('when streams created through A go idle, each becomes incomplete once, and a stream on B hears one message.updated for each', async () => {
-    const username = uniqueUsername('idle');
-    const registered = await a.api.post('/auth/register', { username, email: `${username}@example.com`, password: TEST_PASSWORD });
-    const token = registered.body.access_token as string;
+    const token = (await registerAndLogin(a.api)).accessToken;
     events = await openEventStream(`${b.baseUrl}/events`, token);
     const session = await a.api.post('/chat/sessions', { title: 'assistant' }, token);
     const path = `/chat/sessions/${session.body.session.id}/messages`;
