@@ -13,7 +13,7 @@ const main = async (): Promise<number> => {
   const outcome = await runBench(options, (line) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`));
   process.stdout.write(`\n${outcome.report}\n`);
   if (outcome.resultsFile !== null) process.stdout.write(`written to ${outcome.resultsFile}\n`);
-  if (outcome.profileDir !== null) process.stdout.write(`CPU profile of the server in ${outcome.profileDir} (open it in Chrome DevTools or speedscope)\n`);
+  if (outcome.profileDir !== null) process.stdout.write(`CPU profiles of the server and the floor in ${outcome.profileDir} (open them in Chrome DevTools or speedscope)\n`);
   process.stdout.write(`bench took ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   return outcome.rows.every((row) => row.met === true) ? 0 : 1;
 };

@@ -12,6 +12,8 @@ interface ProfileNode {
 interface Profile {
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
+  /** Microseconds before each sample. */
+  readonly timeDeltas: readonly number[];
 }
 
 const [file, countArg] = process.argv.slice(2);
@@ -37,13 +39,15 @@ const self = new Map<string, number>();
 const owners = new Map<string, number>();
 let busy = 0;
 let gc = 0;
-for (const id of profile.samples) {
+let busyUs = 0;
+for (const [index, id] of profile.samples.entries()) {
   const node = byId.get(id);
   if (!node) continue;
   const { functionName, url, lineNumber } = node.callFrame;
   if (functionName === '(garbage collector)') gc += 1;
   if (IDLE.has(functionName) && functionName !== '(garbage collector)') continue;
   busy += 1;
+  busyUs += profile.timeDeltas[index] ?? 0;
   const name = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${lineNumber + 1}`;
   self.set(name, (self.get(name) ?? 0) + 1);
   const owner = functionName === '(garbage collector)' ? '(garbage collector)' : ownerOf(url);
@@ -53,4 +57,4 @@ const share = (n: number) => `${((n / Math.max(busy, 1)) * 100).toFixed(1).padSt
 const top = (entries: Map<string, number>, count: number) =>
   [...entries].sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, n]) => `${share(n)}  ${name}`).join('\n');
 const count = Number(countArg ?? 25);
-process.stdout.write(`${busy} busy samples of ${profile.samples.length} (${share(gc).trim()} in GC)\n\nBy package or folder:\n${top(owners, 20)}\n\nFunctions by self time:\n${top(self, count)}\n`);
+process.stdout.write(`${busy} busy samples of ${profile.samples.length}, ${(busyUs / 1e6).toFixed(1)} s of CPU (${share(gc).trim()} in GC)\n\nBy package or folder:\n${top(owners, 20)}\n\nFunctions by self time:\n${top(self, count)}\n`);

@@ -5,7 +5,9 @@
  */
 import bcrypt from 'bcrypt';
 import type { BenchContext } from '../bench-context.js';
+import { probeHealth } from '../health-probe.js';
 import { runLoad } from '../load.js';
+import { percentile } from '../percentile.js';
 import type { ScenarioRow } from '../report.js';
 import { TOKEN_USERS } from '../seed.js';
 
@@ -52,10 +54,12 @@ export const loginStorm = async (ctx: BenchContext): Promise<{ rows: ScenarioRow
         body: JSON.stringify({ username: users[FIRST_STORM_USER + ((turn += 1) % accounts)]!.username, password }),
       }),
     }),
-    // A steady probe beside the storm, as a load balancer's health check would be.
-    runLoad({ baseUrl: ctx.server.baseUrl, connections: 2, durationS, overallRate: 50, next: () => ({ method: 'GET', path: '/health' }) }),
+    // A steady probe beside the storm, as a load balancer's health check would be: 50 a second.
+    probeHealth(ctx.server.baseUrl, durationS, 20),
   ]);
-  ctx.progress(`login storm: ${storm.rps.toFixed(1)} logins/s (${storm.statuses}), /health p99 ${health.p99} ms (${health.statuses})`);
+  const healthP50 = percentile(health.latenciesMs, 50);
+  const healthP99 = percentile(health.latenciesMs, 99);
+  ctx.progress(`login storm: ${storm.rps.toFixed(1)} logins/s (${storm.statuses}), /health p99 ${healthP99.toFixed(1)} ms (${health.latenciesMs.length} answered, ${health.failures} failed)`);
   const ratio = storm.rps / limit;
   return {
     rows: [
@@ -71,12 +75,13 @@ export const loginStorm = async (ctx: BenchContext): Promise<{ rows: ScenarioRow
       },
       {
         scenario: '`GET /health` during the login storm',
-        rps: health.rps,
-        p50: health.p50,
-        p99: health.p99,
-        ratio: `p99 ${health.p99} ms`,
+        rps: health.latenciesMs.length / durationS,
+        p50: healthP50,
+        p99: healthP99,
+        ratio: `p99 ${healthP99.toFixed(1)} ms`,
         bar: 'p99 ≤ 25 ms',
-        met: health.failures === 0 && health.p99 <= 25,
+        met: health.failures === 0 && health.latenciesMs.length > 0 && healthP99 <= 25,
+        ...(health.failures > 0 ? { note: `${health.failures} probes failed` } : {}),
       },
     ],
     notes: [`Login storm: one cost-12 bcrypt comparison took ${hashMs.toFixed(0)} ms in the harness's process (median of 5), so the limit is ${ctx.cores} ÷ that = ${limit.toFixed(1)} logins/s; ${ctx.cores * 2} comparisons at once there (libuv's pool of 4) gave ${parallel.toFixed(1)}/s (the login storm is ${(storm.rps / parallel).toFixed(2)} × that).`],
