@@ -1,4 +1,5 @@
 import { type AnyEntity, type EntityManager, TransactionPropagation } from '@mikro-orm/core';
+import { rowValue } from './row-value.js';
 import { translateDriverError } from './translate-driver-error.js';
 
 export type Row = Record<string, unknown>;
@@ -88,14 +89,40 @@ export class EntityManagerScope {
   private async onMySqlConnection(em: EntityManager, sql: string, params: readonly unknown[]): Promise<unknown> {
     const transaction = em.getTransactionContext<{ client: KnexClient }>();
     const client = transaction ? transaction.client : (em.getConnection() as unknown as { getKnex(): { client: KnexClient } }).getKnex().client;
+    // MikroORM's `onQuery` hook still sees (and may rewrite) every statement, as on its own path.
+    const text = em.config.get('onQuery')(sql, [...params]);
     const connection = await client.acquireConnection();
     try {
       return await new Promise((resolve, reject) => {
-        connection.query({ sql, values: params }, (error, result) => (error ? reject(error) : resolve(result)));
+        connection.query({ sql: text, values: params }, (error, result) => (error ? reject(error) : resolve(result)));
       });
     } finally {
       await client.releaseConnection(connection);
     }
+  }
+
+  /** Runs a plain SQL INSERT in the caller's transaction, if any, and answers the new row's id. */
+  async insert(sql: string, params: readonly unknown[]): Promise<number> {
+    const em = this.root.getContext(false);
+    try {
+      const result = (
+        this.dialect === 'mysql'
+          ? await this.onMySqlConnection(em, sql, params)
+          : await em.getConnection().execute(sql, [...params], 'run', em.getTransactionContext())
+      ) as { insertId?: unknown };
+      return rowValue.number(result.insertId);
+    } catch (error) {
+      throw translateDriverError(error);
+    }
+  }
+
+  /**
+   * Makes an entity stored by plain SQL known to the unit of work as it is now, so that saving it
+   * later (in any EntityManager) writes what changed since, with an UPDATE, not a second INSERT.
+   */
+  adopt(entity: AnyEntity): void {
+    const em = this.root.getContext(false);
+    em.getUnitOfWork().register(entity, em.getComparator().prepareEntity(entity), { refresh: true });
   }
 
   /** Whether the caller runs inside a transaction. */
