@@ -47,6 +47,8 @@ const probe = (spec: ProbeSpec): Promise<HealthProbeResult> =>
           settle();
         });
       });
+      // `timeout` only tells; a probe that got no answer in time is a failure, and must end.
+      request.on('timeout', () => request.destroy(new Error('no answer in time')));
       request.on('error', () => {
         failures += 1;
         pending -= 1;

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { isoTimestamp } from './iso-timestamp.js';
 import type { TokenPair } from '../../../application/auth/token-pair.js';
 import {
   clientIdField,
@@ -130,23 +131,25 @@ export const tokenPairShape = v.strictObject({
   ),
 });
 
+const nullableIso = (date: Date | null): string | null => (date === null ? null : isoTimestamp(date));
+
 export const presentUser = (user: UserView): v.InferOutput<typeof userShape> => ({
   id: user.id,
   username: user.username,
   email: user.email,
   is_active: user.isActive,
   is_verified: user.isVerified,
-  created_at: user.createdAt.toISOString(),
-  updated_at: user.updatedAt.toISOString(),
+  created_at: isoTimestamp(user.createdAt),
+  updated_at: isoTimestamp(user.updatedAt),
 });
 
 export const presentSession = (session: SessionView): v.InferOutput<typeof sessionShape> => ({
   id: session.id,
   title: session.title,
   message_count: session.messageCount,
-  last_message_at: session.lastMessageAt?.toISOString() ?? null,
-  created_at: session.createdAt.toISOString(),
-  updated_at: session.updatedAt.toISOString(),
+  last_message_at: nullableIso(session.lastMessageAt),
+  created_at: isoTimestamp(session.createdAt),
+  updated_at: isoTimestamp(session.updatedAt),
 });
 
 export const presentMessage = (message: MessageView): v.InferOutput<typeof messageShape> => ({
@@ -158,14 +161,14 @@ export const presentMessage = (message: MessageView): v.InferOutput<typeof messa
   sender: message.sender,
   status: message.status,
   metadata: message.metadata,
-  edited_at: message.editedAt?.toISOString() ?? null,
-  created_at: message.createdAt.toISOString(),
-  updated_at: message.updatedAt.toISOString(),
+  edited_at: nullableIso(message.editedAt),
+  created_at: isoTimestamp(message.createdAt),
+  updated_at: isoTimestamp(message.updatedAt),
 });
 
 export const presentRevision = (revision: MessageRevision): v.InferOutput<typeof revisionShape> => ({
   text: revision.text,
-  created_at: revision.createdAt.toISOString(),
+  created_at: isoTimestamp(revision.createdAt),
 });
 
 export const presentPagination = (pagination: Pagination): v.InferOutput<typeof paginationShape> => ({

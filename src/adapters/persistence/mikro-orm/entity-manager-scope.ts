@@ -84,10 +84,15 @@ export class EntityManagerScope {
    * A statement straight on mysql2's connection: the transaction's when there is one, else one
    * from the pool. MikroORM's `execute` would format the parameters into the text, wrap it in a
    * knex query and log it, which together cost more than the statement on the hot reads; mysql2
-   * binds the same values (dates in UTC: the connection's `timezone` is `Z`).
+   * binds the same values (dates in UTC: the connection's `timezone` is `Z`). The values are what
+   * the repositories pass: numbers, strings, Dates and null (mysql2 would write an object as
+   * `key = value` pairs, where MikroORM wrote JSON).
    */
   private async onMySqlConnection(em: EntityManager, sql: string, params: readonly unknown[]): Promise<unknown> {
-    const transaction = em.getTransactionContext<{ client: KnexClient }>();
+    const transaction = em.getTransactionContext<{ client: KnexClient; isCompleted(): boolean }>();
+    // knex's own query path refuses a statement on a transaction already committed or rolled back;
+    // its connection may be back in the pool, serving someone else, so this path refuses it too.
+    if (transaction?.isCompleted()) throw new Error('Transaction query already complete');
     const client = transaction ? transaction.client : (em.getConnection() as unknown as { getKnex(): { client: KnexClient } }).getKnex().client;
     // MikroORM's `onQuery` hook still sees (and may rewrite) every statement, as on its own path.
     const text = em.config.get('onQuery')(sql, [...params]);
@@ -97,7 +102,8 @@ export class EntityManagerScope {
         connection.query({ sql: text, values: params }, (error, result) => (error ? reject(error) : resolve(result)));
       });
     } finally {
-      await client.releaseConnection(connection);
+      // Synchronous in knex's pool (and a no-op for a transaction's connection): nothing to wait for.
+      void client.releaseConnection(connection);
     }
   }
 

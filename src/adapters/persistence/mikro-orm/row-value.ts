@@ -5,18 +5,12 @@ const isDatetime3 = (text: string): boolean =>
   text.length === 23 && text[4] === '-' && text[7] === '-' && text[10] === ' ' && text[13] === ':' && text[16] === ':' && text[19] === '.';
 
 /**
- * A time read from a MySQL row, which remembers the text it was read from as ISO 8601. Every
- * read answer writes its timestamps back out with `toISOString`, and parsing the text into a
- * `Date` and formatting it again was a tenth of the server's work on the message and session
- * reads; here the parse is arithmetic on the digits and the ISO text one concatenation. A copy
- * whose time was changed since (`setTime`) formats itself as any `Date` does.
+ * A MySQL DATETIME(3) text as the instant it names, parsed from its digits: a third of the time
+ * `Date` takes to parse the text rewritten as ISO 8601, on every timestamp of every page read.
  */
-class StoredDate extends Date {
-  readonly #readAt: number;
-  readonly #iso: string;
-
-  constructor(text: string) {
-    const at = Date.UTC(
+const fromDatetime3 = (text: string): Date =>
+  new Date(
+    Date.UTC(
       digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3),
       digit(text, 5) * 10 + digit(text, 6) - 1,
       digit(text, 8) * 10 + digit(text, 9),
@@ -24,16 +18,8 @@ class StoredDate extends Date {
       digit(text, 14) * 10 + digit(text, 15),
       digit(text, 17) * 10 + digit(text, 18),
       digit(text, 20) * 100 + digit(text, 21) * 10 + digit(text, 22),
-    );
-    super(at);
-    this.#readAt = at;
-    this.#iso = `${text.slice(0, 10)}T${text.slice(11)}Z`;
-  }
-
-  override toISOString(): string {
-    return this.getTime() === this.#readAt ? this.#iso : super.toISOString();
-  }
-}
+    ),
+  );
 
 /**
  * Reading raw result rows the same way on every driver: MySQL (mysql2 with `dateStrings`) gives
@@ -61,7 +47,7 @@ export const rowValue = {
     if (value instanceof Date) return new Date(value.getTime());
     if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
     if (typeof value === 'string') {
-      if (isDatetime3(value)) return new StoredDate(value);
+      if (isDatetime3(value)) return fromDatetime3(value);
       if (/^\d+$/.test(value)) return new Date(Number(value));
       // `2026-01-31 12:00:00.123`, written in UTC (forceUtcTimezone).
       return new Date(`${value.replace(' ', 'T')}Z`);
