@@ -77,12 +77,17 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
     const secrets = { jwt: randomBytes(48).toString('base64url'), seal: randomBytes(48).toString('base64url') };
     const profileDir = only === null ? null : join(ROOT, 'bench', 'profiles', new Date().toISOString().replace(/[:.]/g, '-'));
     if (profileDir !== null) mkdirSync(profileDir, { recursive: true });
+    // The floor is profiled beside the server: what the server spends that the floor does not is the
+    // gap. A folder each, as Node names the files by process and thread (tsx's loader is a thread).
+    const profileArgs = (name: string): string[] => (profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)]);
 
     progress(`starting the server on ${database.label}`);
     const serverPort = await freePort();
     const server = await startChildServer({
       name: 'server',
-      args: [...(profileDir === null ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]), MAIN],
+      args: [...profileArgs('server'), MAIN],
+      // On loopback, for the memory scenario's full collections; idle otherwise (no debugger attaches).
+      inspectPort: await freePort(),
       env: { ...serverEnv(serverPort, secrets), ...database.serverEnv },
       port: serverPort,
       cwd: dir,
@@ -105,7 +110,7 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
       baseline !== null
         ? {
             name: 'baseline',
-            args: [baseline],
+            args: [...profileArgs('baseline'), baseline],
             env: { ...serverEnv(floorPort, secrets), ...database.serverEnv },
             port: floorPort,
             cwd: dir,
@@ -113,7 +118,7 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
           }
         : {
             name: 'floor',
-            args: ['--import', 'tsx', join(ROOT, 'bench', 'floor.ts')],
+            args: [...profileArgs('floor'), '--import', 'tsx', join(ROOT, 'bench', 'floor.ts')],
             env: {
               FLOOR_PORT: String(floorPort),
               FLOOR_DATABASE: database.floorTarget,
@@ -179,7 +184,7 @@ export const runBench = async (options: BenchOptions, progress: (line: string) =
       node: process.version,
       database: database.label,
       settings: [
-        `Server: the built server (\`node dist/src/main.js\`), NODE_ENV=production, bcrypt cost 12, info logs to a file, DB pool 10, no Redis; ${RAISED}`,
+        `Server: the built server (\`node dist/src/main.js\`), NODE_ENV=production, bcrypt cost 12, info logs to a file, DB pool 10, no Redis, its inspector on loopback for the memory scenario's full collections; ${RAISED}`,
         `Load: autocannon in the harness's process, ${ctx.connections} connections, ${ctx.warmupS} s warm-up, ${ctx.rounds} × ${ctx.durationS} s per server, alternating server and floor; figures are the means of the rounds`,
         `Seed: ${plan.users} users, ${plan.users * plan.sessionsPerUser} sessions, ${plan.longMessages} + ${plan.shortMessages} messages, in ${(seeded.ms / 1000).toFixed(1)} s; the 900 login-storm accounts hash at cost 12, the 100 scenario actors (logged in only for tokens) at cost 4; whole run ${((performance.now() - started) / 1000).toFixed(0)} s`,
       ],

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import WebSocket from 'ws';
 
 export interface ChildServer {
   readonly name: string;
@@ -15,6 +16,11 @@ export interface ChildServer {
   readonly logFile: string;
   /** Resident set size now, from /proc (kB). */
   rssKb(): number;
+  /**
+   * A full garbage collection in the server, asked through its inspector (started with
+   * `inspectPort`): what a resident-set reading after it holds is what the server still keeps.
+   */
+  collectGarbage(): Promise<void>;
   /** SIGTERM and the exit (SIGKILL after 15 s). */
   stop(): Promise<void>;
 }
@@ -49,11 +55,35 @@ export interface ChildServerSpec {
   readonly cwd: string;
   readonly logFile: string;
   readonly startTimeoutMs?: number;
+  /** Starts the process with its inspector on this loopback port (for `collectGarbage`). */
+  readonly inspectPort?: number;
 }
+
+/** One command over the inspector's WebSocket (Chrome DevTools protocol), answered or failed. */
+const inspectorCall = async (port: number, method: string): Promise<void> => {
+  const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  if (!target) throw new Error(`no inspector target on port ${port}`);
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.once('open', () => socket.send(JSON.stringify({ id: 1, method })));
+      socket.on('message', (data: Buffer) => {
+        const answer = JSON.parse(data.toString('utf8')) as { id?: number; error?: { message: string } };
+        if (answer.id !== 1) return;
+        if (answer.error) reject(new Error(`${method}: ${answer.error.message}`));
+        else resolve();
+      });
+    });
+  } finally {
+    socket.close();
+  }
+};
 
 export const startChildServer = async (spec: ChildServerSpec): Promise<ChildServer> => {
   const out = openSync(spec.logFile, 'a');
-  const child = spawn(process.execPath, [...spec.args], {
+  const inspect = spec.inspectPort === undefined ? [] : [`--inspect=127.0.0.1:${spec.inspectPort}`];
+  const child = spawn(process.execPath, [...inspect, ...spec.args], {
     cwd: spec.cwd,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...spec.env },
     stdio: ['ignore', out, out],
@@ -80,6 +110,10 @@ export const startChildServer = async (spec: ChildServerSpec): Promise<ChildServ
     wsUrl: `ws://127.0.0.1:${spec.port}/ws`,
     logFile: spec.logFile,
     rssKb: () => readRssKb(pid),
+    collectGarbage: () => {
+      if (spec.inspectPort === undefined) return Promise.reject(new Error(`${spec.name} was started without an inspector`));
+      return inspectorCall(spec.inspectPort, 'HeapProfiler.collectGarbage');
+    },
     stop: async () => {
       const exited = exitOf(child);
       child.kill('SIGTERM');
