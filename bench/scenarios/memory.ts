@@ -3,8 +3,9 @@
  * A steady server levels off; an identity map or listener that keeps what each request touched
  * grows with the count. Each reading follows a full garbage collection in the server (through its
  * inspector), so that it counts what the server keeps, not how far its heap happened to have
- * grown since the last collection: without it, the same build read 0.81 × in one run and 1.25 ×
- * in the next, while 150,000 requests on one server levelled off at 167-180 MiB.
+ * grown since the last collection: without it, two full runs in a row read 0.81 × and 1.25 ×
+ * (builds that differed only in how timestamps are formatted), while 150,000 requests on one
+ * server levelled off at 167-180 MiB.
  */
 import { type BenchContext, bearer } from '../bench-context.js';
 import { delay } from '../child-server.js';

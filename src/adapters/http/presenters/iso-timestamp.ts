@@ -4,8 +4,8 @@ const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3
 /**
  * Exactly what `date.toISOString()` gives (UTC, milliseconds, `Z`), built from the UTC fields with
  * tables of padded digits: a third of the time `toISOString` takes, and every answer holding a page
- * of sessions or messages writes two or three of these per item. Years outside 0000-9999 (which
- * `toISOString` writes with a sign and six digits) are left to it.
+ * of sessions or messages writes two or three of these per item. Years outside 1000-9999 (below,
+ * `toISOString` pads them to four digits; past 9999 it writes a sign and six) are left to it.
  */
 export const isoTimestamp = (date: Date): string => {
   const year = date.getUTCFullYear();

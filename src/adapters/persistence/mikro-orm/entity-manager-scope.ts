@@ -61,9 +61,7 @@ export class EntityManagerScope {
    */
   async rows(sql: string, params: readonly unknown[], em: EntityManager = this.root.getContext(false)): Promise<Row[]> {
     try {
-      if (this.dialect === 'mysql') return (await this.onMySqlConnection(em, sql, params)) as Row[];
-      const result: unknown = await em.getConnection().execute(sql, [...params], 'all', em.getTransactionContext());
-      return result as Row[];
+      return (await this.statement(em, sql, params, 'all')) as Row[];
     } catch (error) {
       throw translateDriverError(error);
     }
@@ -73,11 +71,16 @@ export class EntityManagerScope {
   async execute(sql: string, params: readonly unknown[]): Promise<void> {
     const em = this.root.getContext(false);
     try {
-      if (this.dialect === 'mysql') await this.onMySqlConnection(em, sql, params);
-      else await em.getConnection().execute(sql, [...params], 'run', em.getTransactionContext());
+      await this.statement(em, sql, params, 'run');
     } catch (error) {
       throw translateDriverError(error);
     }
+  }
+
+  /** One plain statement in `em`'s transaction, if any: on MySQL straight on the driver (below). */
+  private statement(em: EntityManager, sql: string, params: readonly unknown[], method: 'all' | 'run'): Promise<unknown> {
+    if (this.dialect === 'mysql') return this.onMySqlConnection(em, sql, params);
+    return em.getConnection().execute(sql, [...params], method, em.getTransactionContext());
   }
 
   /**
@@ -111,11 +114,7 @@ export class EntityManagerScope {
   async insert(sql: string, params: readonly unknown[]): Promise<number> {
     const em = this.root.getContext(false);
     try {
-      const result = (
-        this.dialect === 'mysql'
-          ? await this.onMySqlConnection(em, sql, params)
-          : await em.getConnection().execute(sql, [...params], 'run', em.getTransactionContext())
-      ) as { insertId?: unknown };
+      const result = (await this.statement(em, sql, params, 'run')) as { insertId?: unknown };
       return rowValue.number(result.insertId);
     } catch (error) {
       throw translateDriverError(error);

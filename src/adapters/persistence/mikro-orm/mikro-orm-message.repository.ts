@@ -49,6 +49,7 @@ export class MikroOrmMessageRepository implements MessageRepository {
       // A plain INSERT rather than the unit of work's flush, which on the send path cost more than
       // the statements; the entity is then adopted, so a later `save` of it is an UPDATE.
       const at = (date: Date | null) => (date === null ? null : this.scope.dateParam(date));
+      const sentAt = at(message.createdAt);
       message.id = await this.scope.insert(
         `INSERT INTO messages (session_id, parent_id, client_id, text, sender, status, metadata, is_deleted, edited_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -62,12 +63,11 @@ export class MikroOrmMessageRepository implements MessageRepository {
           message.metadata === null ? null : JSON.stringify(message.metadata),
           message.isDeleted ? 1 : 0,
           at(message.editedAt),
-          at(message.createdAt),
+          sentAt,
           at(message.updatedAt),
         ],
       );
       this.scope.adopt(message);
-      const sentAt = this.scope.dateParam(message.createdAt);
       await this.scope.execute(
         `UPDATE chat_sessions
             SET message_count = message_count + 1, last_message_at = ?, last_message_id = ?, updated_at = ?
