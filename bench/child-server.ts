@@ -16,6 +16,8 @@ export interface ChildServer {
   readonly logFile: string;
   /** Resident set size now, from /proc (kB). */
   rssKb(): number;
+  /** CPU time the process has used so far, user + system, from /proc (seconds, in clock ticks of 10 ms). */
+  cpuSeconds(): number;
   /**
    * A full garbage collection in the server, asked through its inspector (started with
    * `inspectPort`): what a resident-set reading after it holds is what the server still keeps.
@@ -45,6 +47,17 @@ export const readRssKb = (pid: number): number => {
   const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match) throw new Error(`no VmRSS for process ${pid}`);
   return Number(match[1]);
+};
+
+// /proc/<pid>/stat counts in clock ticks; Linux's USER_HZ is 100 on every architecture Node runs on.
+const TICKS_PER_SECOND = 100;
+
+export const readCpuSeconds = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name, which is in parentheses and may hold spaces: utime and stime
+  // are the 14th and 15th of the whole line, so the 12th and 13th after the ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 };
 
 export interface ChildServerSpec {
@@ -110,6 +123,7 @@ export const startChildServer = async (spec: ChildServerSpec): Promise<ChildServ
     wsUrl: `ws://127.0.0.1:${spec.port}/ws`,
     logFile: spec.logFile,
     rssKb: () => readRssKb(pid),
+    cpuSeconds: () => readCpuSeconds(pid),
     collectGarbage: () => {
       if (spec.inspectPort === undefined) return Promise.reject(new Error(`${spec.name} was started without an inspector`));
       return inspectorCall(spec.inspectPort, 'HeapProfiler.collectGarbage');

@@ -14,6 +14,8 @@ export interface ScenarioRow {
   /** null: not run (the note says why). */
   readonly met: boolean | null;
   readonly note?: string;
+  /** Microseconds of CPU per request, the server's and the floor's, where both ran. */
+  readonly cpuUs?: { readonly server: number; readonly floor: number };
 }
 
 export interface MachineHeader {
@@ -43,6 +45,14 @@ export const formatTable = (rows: readonly ScenarioRow[]): string => {
   return lines.join('\n');
 };
 
+/** Where a rate is short of the floor's, whether the server's own work is why (a rate also moves with the machine's other load). */
+const cpuNote = (rows: readonly ScenarioRow[]): string[] => {
+  const measured = rows.filter((row) => row.cpuUs !== undefined);
+  if (measured.length === 0) return [];
+  const each = measured.map((row) => `${row.scenario} ${row.cpuUs!.server.toFixed(0)} against ${row.cpuUs!.floor.toFixed(0)}`);
+  return [`- CPU per request (user + system, from /proc), server against floor, in µs: ${each.join('; ')}.`];
+};
+
 export const formatReport = (header: MachineHeader, rows: readonly ScenarioRow[], notes: readonly string[]): string =>
   [
     `# Benchmark, ${header.date} (${header.mode})`,
@@ -53,6 +63,7 @@ export const formatReport = (header: MachineHeader, rows: readonly ScenarioRow[]
     '',
     formatTable(rows),
     '',
+    ...cpuNote(rows),
     ...notes.map((line) => `- ${line}`),
     '',
   ].join('\n');

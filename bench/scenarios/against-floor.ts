@@ -7,9 +7,15 @@ import type { BenchContext } from '../bench-context.js';
 import { type LoadRequest, type LoadResult, runLoad } from '../load.js';
 import type { ScenarioRow } from '../report.js';
 
+/** A server's measured runs: their mean, and the CPU the server process spent per request in them. */
+export interface MeasuredServer extends LoadResult {
+  /** Microseconds of the server's CPU (user + system) per answered request: what a change to the code moves, whatever the machine's other work. */
+  readonly cpuUsPerRequest: number;
+}
+
 export interface Measured {
-  readonly server: LoadResult;
-  readonly floor: LoadResult | null;
+  readonly server: MeasuredServer;
+  readonly floor: MeasuredServer | null;
 }
 
 const mean = (results: readonly LoadResult[]): LoadResult => {
@@ -32,19 +38,29 @@ export const measureAgainstFloor = async (ctx: BenchContext, label: string, next
     await runLoad({ baseUrl: target.baseUrl, connections: ctx.connections, durationS: ctx.warmupS, next });
   }
   const runs = new Map<string, LoadResult[]>(targets.map((target) => [target.name, []]));
+  const cpu = new Map<string, number>(targets.map((target) => [target.name, 0]));
   for (let round = 1; round <= ctx.rounds; round += 1) {
     for (const target of targets) {
+      const cpuBefore = target.cpuSeconds();
       const result = await runLoad({ baseUrl: target.baseUrl, connections: ctx.connections, durationS: ctx.durationS, next });
+      const cpuSpent = target.cpuSeconds() - cpuBefore;
+      cpu.set(target.name, cpu.get(target.name)! + cpuSpent);
       ctx.progress(
-        `${label}: ${target.name} round ${round}/${ctx.rounds}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
+        `${label}: ${target.name} round ${round}/${ctx.rounds}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+          `${perRequestUs(cpuSpent, result.requests).toFixed(0)} µs CPU/request` +
           (result.failures > 0 ? `, ${result.failures} failed (${result.statuses})` : ''),
       );
       runs.get(target.name)!.push(result);
     }
   }
-  const floorRuns = ctx.floor === null ? null : runs.get(ctx.floor.name)!;
-  return { server: mean(runs.get(ctx.server.name)!), floor: floorRuns === null ? null : mean(floorRuns) };
+  const measured = (name: string): MeasuredServer => {
+    const results = runs.get(name)!;
+    return { ...mean(results), cpuUsPerRequest: perRequestUs(cpu.get(name)!, results.reduce((sum, result) => sum + result.requests, 0)) };
+  };
+  return { server: measured(ctx.server.name), floor: ctx.floor === null ? null : measured(ctx.floor.name) };
 };
+
+const perRequestUs = (cpuSeconds: number, requests: number): number => (requests === 0 ? 0 : (cpuSeconds * 1e6) / requests);
 
 /** A row judged against the floor: throughput at least `minRatio` of it, p99 at most `maxP99Ratio` of its (when given). */
 export const rowAgainstFloor = (scenario: string, measured: Measured, minRatio: number, maxP99Ratio: number | null): ScenarioRow => {
@@ -60,6 +76,7 @@ export const rowAgainstFloor = (scenario: string, measured: Measured, minRatio: 
     ...base,
     ratio: `${ratio.toFixed(2)} × (p99 ${p99Ratio.toFixed(1)} ×)`,
     met,
+    cpuUs: { server: server.cpuUsPerRequest, floor: floor.cpuUsPerRequest },
     ...(failures > 0 ? { note: `${failures} requests failed` } : {}),
   };
 };

@@ -69,10 +69,31 @@ describeOverDatabases('security headers', (database) => {
       }
     });
 
+    it('carries the rest of helmet\'s set: no referrer, same-site resources, an isolated opener', async () => {
+      for (const [name, response] of await apiAnswers()) {
+        expect(response.headers.get('referrer-policy'), name).toBe('no-referrer');
+        expect(response.headers.get('cross-origin-resource-policy'), name).toBe('same-site');
+        expect(response.headers.get('cross-origin-opener-policy'), name).toBe('same-origin');
+        expect(response.headers.get('x-permitted-cross-domain-policies'), name).toBe('none');
+      }
+    });
+
     it('never says X-Powered-By', async () => {
       for (const [name, response] of await apiAnswers()) {
         expect(response.headers.has('x-powered-by'), name).toBe(false);
       }
+    });
+  });
+
+  describe('the docs page', () => {
+    it('gets its own policy in place of the API\'s, with helmet\'s defaults around it', async () => {
+      const response = await api.request('GET', '/docs');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(response.headers.get('content-security-policy')).not.toBe(API_CSP);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
     });
   });
 

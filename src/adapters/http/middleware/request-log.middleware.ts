@@ -11,22 +11,28 @@ const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
  * when the response is done: method, path, status, time. Never the query, headers or body, which
  * may hold tokens, passwords or message text.
  */
-export const requestLog = (logger: Logger): Middleware<HttpState> => async (ctx, next) => {
-  const started = process.hrtime.bigint();
-  const offered = ctx.get('X-Request-Id');
-  const requestId = SAFE_REQUEST_ID.test(offered) ? offered : randomUUID();
-  ctx.state.requestId = requestId;
-  // The request's own logger is made only when something logs through it: most requests log just
-  // the line below, and a child logger per request cost more than that line.
-  let log: Logger | undefined;
-  Object.defineProperty(ctx.state, 'log', { get: () => (log ??= logger.child({ requestId })), enumerable: true, configurable: true });
-  ctx.set('X-Request-Id', requestId);
-  try {
-    await next();
-  } finally {
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const line = { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 };
-    if (ctx.status >= 500) logger.error(line, 'request');
-    else logger.info(line, 'request');
-  }
+export const requestLog = (logger: Logger): Middleware<HttpState> => {
+  // The request line holds only the five fields built below, none of them secret, so it skips the
+  // redaction pass the root logger runs over every field of every line (its wildcard paths send
+  // each value through the redactor): half of what logging the line cost.
+  const lines = logger.child({}, { redact: [] });
+  return async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    const offered = ctx.get('X-Request-Id');
+    const requestId = SAFE_REQUEST_ID.test(offered) ? offered : randomUUID();
+    ctx.state.requestId = requestId;
+    // The request's own logger is made only when something logs through it: most requests log just
+    // the line below, and a child logger per request cost more than that line.
+    let log: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', { get: () => (log ??= logger.child({ requestId })), enumerable: true, configurable: true });
+    ctx.set('X-Request-Id', requestId);
+    try {
+      await next();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const line = { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 };
+      if (ctx.status >= 500) lines.error(line, 'request');
+      else lines.info(line, 'request');
+    }
+  };
 };
