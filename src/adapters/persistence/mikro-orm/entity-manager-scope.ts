@@ -1,6 +1,5 @@
 import { type AnyEntity, type EntityManager, TransactionPropagation } from '@mikro-orm/core';
 import { rowValue } from './row-value.js';
-import { inTransactionContext } from './transaction-context-gate.js';
 import { translateDriverError } from './translate-driver-error.js';
 
 export type Row = Record<string, unknown>;
@@ -141,7 +140,7 @@ export class EntityManagerScope {
    * it), else a new one. For a repository call that writes more than one statement.
    */
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.run((em) => inTransactionContext(() => em.transactional(() => work(), { propagation: TransactionPropagation.REQUIRED })));
+    return this.run((em) => em.transactional(() => work(), { propagation: TransactionPropagation.REQUIRED }));
   }
 
   /** A `Date` as this driver binds it in plain SQL (SQLite stores epoch milliseconds). */

@@ -3,7 +3,6 @@ import type { LoginRepository } from '../../../application/ports/login-repositor
 import type { Login } from '../../../domain/login.entity.js';
 import type { EntityManagerScope } from './entity-manager-scope.js';
 import { rowValue } from './row-value.js';
-import { inTransactionContext } from './transaction-context-gate.js';
 import { LoginSchema } from './schemas/login.schema.js';
 
 /** What revoking leaves of the sealed pair: nothing (as `Login.revoke` does). */
@@ -111,25 +110,23 @@ export class MikroOrmLoginRepository implements LoginRepository {
    */
   revokeAllOfUser(userId: string, now: Date, exceptLoginId?: string): Promise<string[]> {
     return this.scope.run((em) =>
-      inTransactionContext(() =>
-        em.transactional(
-          async (tx) => {
-            const params: unknown[] = [userId, this.scope.dateParam(now)];
-            let sql = 'SELECT id FROM logins WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?';
-            if (exceptLoginId !== undefined) {
-              sql += ' AND id <> ?';
-              params.push(exceptLoginId);
-            }
-            if (this.scope.dialect === 'mysql') sql += ' FOR UPDATE';
-            const rows = await this.scope.rows(sql, params, tx);
-            const ids = rows.map((row) => rowValue.string(row['id']));
-            if (ids.length > 0) {
-              await tx.nativeUpdate(LoginSchema, { id: { $in: ids }, revokedAt: null }, { revokedAt: now, ...ENDED_SEAL });
-            }
-            return ids;
-          },
-          { propagation: TransactionPropagation.REQUIRED },
-        ),
+      em.transactional(
+        async (tx) => {
+          const params: unknown[] = [userId, this.scope.dateParam(now)];
+          let sql = 'SELECT id FROM logins WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?';
+          if (exceptLoginId !== undefined) {
+            sql += ' AND id <> ?';
+            params.push(exceptLoginId);
+          }
+          if (this.scope.dialect === 'mysql') sql += ' FOR UPDATE';
+          const rows = await this.scope.rows(sql, params, tx);
+          const ids = rows.map((row) => rowValue.string(row['id']));
+          if (ids.length > 0) {
+            await tx.nativeUpdate(LoginSchema, { id: { $in: ids }, revokedAt: null }, { revokedAt: now, ...ENDED_SEAL });
+          }
+          return ids;
+        },
+        { propagation: TransactionPropagation.REQUIRED },
       ),
     );
   }

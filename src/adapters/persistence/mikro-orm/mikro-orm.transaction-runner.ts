@@ -1,6 +1,5 @@
 import { type EntityManager, TransactionPropagation } from '@mikro-orm/core';
 import type { TransactionRunner } from '../../../application/ports/transaction-runner.port.js';
-import { inTransactionContext } from './transaction-context-gate.js';
 import { translateDriverError } from './translate-driver-error.js';
 
 export class MikroOrmTransactionRunner implements TransactionRunner {
@@ -13,7 +12,7 @@ export class MikroOrmTransactionRunner implements TransactionRunner {
    */
   async run<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return await inTransactionContext(() => this.root.transactional(() => work(), { propagation: TransactionPropagation.REQUIRED }));
+      return await this.root.transactional(() => work(), { propagation: TransactionPropagation.REQUIRED });
     } catch (error) {
       throw translateDriverError(error);
     }
