@@ -9,7 +9,7 @@ import type { ScenarioRow } from '../report.js';
 
 /** A server's measured runs: their mean, and the CPU the server process spent per request in them. */
 export interface MeasuredServer extends LoadResult {
-  /** Microseconds of the server's CPU (user + system) per answered request: what a change to the code moves, whatever the machine's other work. */
+  /** Microseconds of the server's CPU (user + system) per answered request: the server's own work, which other processes' load moves less than a rate (a slow machine still raises it). */
   readonly cpuUsPerRequest: number;
 }
 
