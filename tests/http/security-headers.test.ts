@@ -139,6 +139,14 @@ describeOverDatabases('security headers', (database) => {
       expect(corsHeadersOf(await api.get('/chat/sessions', user.accessToken))).toEqual({});
     });
 
+    it('when no origin or an unlisted one is sent, still says the answer varies with Origin, so a cache keeps it from a listed origin', async () => {
+      const none = await api.get('/chat/sessions', user.accessToken);
+      const unlisted = await api.request('GET', '/health', { headers: { Origin: UNLISTED_ORIGIN } });
+
+      expect(none.headers.get('vary')).toContain('Origin');
+      expect(unlisted.headers.get('vary')).toContain('Origin');
+    });
+
     it('when the origin is listed, allows exactly that origin (never *) and exposes the request id and Retry-After', async () => {
       const response = await api.request('GET', '/chat/sessions', { token: user.accessToken, headers: { Origin: ALLOWED_ORIGIN } });
       const other = await api.request('GET', '/health', { headers: { Origin: OTHER_ALLOWED_ORIGIN } });

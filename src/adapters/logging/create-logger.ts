@@ -22,7 +22,11 @@ export const createLogger = (level: string, options: LoggerOptions = {}): Logger
       censor: '[redacted]',
     },
   };
-  if (!options.pretty) return pino(settings);
+  // Each line written by this thread as it is logged, the way Node writes stdout on Linux (files
+  // and pipes alike). pino's default hands every write to libuv's thread pool and back, which wakes
+  // a pool thread and the event loop per line and cost more than the write itself. The price: a
+  // reader that stops reading stalls the server, rather than unwritten lines piling up in memory.
+  if (!options.pretty) return pino(settings, pino.destination({ dest: 1, sync: true }));
   // In this thread, not a transport's worker, so the last lines are out before the process ends.
   return pino(settings, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', singleLine: true, sync: true }));
 };
