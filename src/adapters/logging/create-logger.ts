@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { serializeErrorSafely } from './safe-error-serializer.js';
@@ -22,11 +23,24 @@ export const createLogger = (level: string, options: LoggerOptions = {}): Logger
       censor: '[redacted]',
     },
   };
-  // Each line written by this thread as it is logged, the way Node writes stdout on Linux (files
-  // and pipes alike). pino's default hands every write to libuv's thread pool and back, which wakes
-  // a pool thread and the event loop per line and cost more than the write itself. The price: a
-  // reader that stops reading stalls the server, rather than unwritten lines piling up in memory.
-  if (!options.pretty) return pino(settings, pino.destination({ dest: 1, sync: true }));
+  if (!options.pretty) {
+    return writesSynchronously(1) ? pino(settings, pino.destination({ dest: 1, sync: true })) : pino(settings);
+  }
   // In this thread, not a transport's worker, so the last lines are out before the process ends.
   return pino(settings, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', singleLine: true, sync: true }));
+};
+
+/**
+ * Whether log lines to `fd` are written by the event loop's thread as they are logged: for a file,
+ * as Node writes its own stdout there. pino's default hands each write to libuv's thread pool and
+ * back (a wake-up of a pool thread and of the event loop per line), which cost more than a write to
+ * a file. To a pipe, a socket (a container runtime, journald) or a terminal, lines stay
+ * asynchronous: a reader that stops reading must not stall the server.
+ */
+export const writesSynchronously = (fd: number): boolean => {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
 };

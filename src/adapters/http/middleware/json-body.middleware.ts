@@ -84,7 +84,8 @@ const parseJson = (bytes: Buffer): unknown => {
  * the prototype with 400. A GET's body means nothing here and is left unread.
  */
 export const jsonBody = (limitBytes: number): Middleware => (ctx, next) => {
-  // Not async for the requests with no body (every GET): they pass straight on.
+  // Not async for a request with no body (no Content-Length or Transfer-Encoding: nearly every
+  // GET): it passes straight on.
   if (!hasBody(ctx.req.headers)) return next();
   return parseBody(ctx, next, limitBytes);
 };
