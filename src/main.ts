@@ -133,10 +133,10 @@ const main = async (): Promise<void> => {
     logger.info('stopped');
     clearTimeout(deadline);
     // Not `process.exit(0)` at once: to a pipe or socket, pino writes stdout asynchronously
-    // through libuv's thread pool (see createLogger), where a write can wait behind bcrypt hashes, and exiting then reorders or drops the last log
-    // lines (the in-flight request's line came out after 'stopped'). Everything is closed, so the
-    // process ends by itself once those writes are done; the unref'd timer only covers a handle
-    // something left open.
+    // through libuv's thread pool (see createLogger), where a write can wait behind bcrypt hashes,
+    // and exiting then reorders or drops the last log lines (the in-flight request's line came out
+    // after 'stopped'). Everything is closed, so the process ends by itself once those writes are
+    // done; the unref'd timer only covers a handle something left open.
     process.exitCode = 0;
     setTimeout(() => process.exit(0), 2_000).unref();
   };

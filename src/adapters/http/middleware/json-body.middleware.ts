@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import inflate from 'inflation';
 import getRawBody from 'raw-body';
 import secureJson from 'secure-json-parse';
@@ -87,10 +87,10 @@ export const jsonBody = (limitBytes: number): Middleware => (ctx, next) => {
   // Not async for a request with no body (no Content-Length or Transfer-Encoding: nearly every
   // GET): it passes straight on.
   if (!hasBody(ctx.req.headers)) return next();
-  return parseBody(ctx, next, limitBytes);
+  return readJsonBody(ctx, next, limitBytes);
 };
 
-const parseBody = async (ctx: Parameters<Middleware>[0], next: () => Promise<unknown>, limitBytes: number): Promise<unknown> => {
+const readJsonBody = async (ctx: Context, next: Next, limitBytes: number): Promise<unknown> => {
   if (!ctx.is(JSON_TYPES)) throw notJson();
   if (PARSED_METHODS.has(ctx.method)) {
     const bytes = await readBody(ctx.req, limitBytes);
