@@ -1,4 +1,5 @@
 import { type AnyEntity, type EntityManager, TransactionPropagation } from '@mikro-orm/core';
+import type { MySqlStatementPool } from './mysql-statement-pool.js';
 import { rowValue } from './row-value.js';
 import { translateDriverError } from './translate-driver-error.js';
 
@@ -10,7 +11,7 @@ interface KnexClient {
   releaseConnection(connection: MySqlConnection): Promise<void>;
 }
 interface MySqlConnection {
-  query(options: { sql: string; values: readonly unknown[] }, done: (error: Error | null, result: unknown) => void): void;
+  query(sql: string, values: readonly unknown[], done: (error: Error | null, result: unknown) => void): void;
 }
 
 /**
@@ -24,6 +25,8 @@ export class EntityManagerScope {
     private readonly root: EntityManager,
     /** Which SQL dialect the plain queries speak, for the few places where they differ. */
     readonly dialect: 'mysql' | 'sqlite',
+    /** Where a plain statement outside a transaction runs on MySQL; without it, on knex's pool. */
+    private readonly statements: MySqlStatementPool | null = null,
   ) {}
 
   /** Runs `work` in the caller's EntityManager and maps whatever the driver throws. */
@@ -84,25 +87,27 @@ export class EntityManagerScope {
   }
 
   /**
-   * A statement straight on mysql2's connection: the transaction's when there is one, else one
-   * from the pool. MikroORM's `execute` would format the parameters into the text, wrap it in a
-   * knex query and log it, which together cost more than the statement on the hot reads; mysql2
-   * binds the same values (dates in UTC: the connection's `timezone` is `Z`). The values are what
-   * the repositories pass: numbers, strings, Dates and null (mysql2 would write an object as
-   * `key = value` pairs, where MikroORM wrote JSON).
+   * A statement straight on mysql2: on the transaction's connection when there is one, else on the
+   * statement pool (or one from knex's pool when there is none). MikroORM's `execute` would format
+   * the parameters into the text, wrap it in a knex query and log it, which together cost more than
+   * the statement on the hot reads; mysql2 binds the same values (dates in UTC: the connection's
+   * `timezone` is `Z`). The values are what the repositories pass: numbers, strings, Dates and null
+   * (mysql2 would write an object as `key = value` pairs, where MikroORM wrote JSON).
    */
   private async onMySqlConnection(em: EntityManager, sql: string, params: readonly unknown[]): Promise<unknown> {
     const transaction = em.getTransactionContext<{ client: KnexClient; isCompleted(): boolean }>();
     // knex's own query path refuses a statement on a transaction already committed or rolled back;
     // its connection may be back in the pool, serving someone else, so this path refuses it too.
     if (transaction?.isCompleted()) throw new Error('Transaction query already complete');
-    const client = transaction ? transaction.client : (em.getConnection() as unknown as { getKnex(): { client: KnexClient } }).getKnex().client;
     // MikroORM's `onQuery` hook still sees (and may rewrite) every statement, as on its own path.
     const text = em.config.get('onQuery')(sql, [...params]);
+    if (!transaction && this.statements) return this.statements.query(text, params);
+    const client = transaction ? transaction.client : (em.getConnection() as unknown as { getKnex(): { client: KnexClient } }).getKnex().client;
     const connection = await client.acquireConnection();
     try {
       return await new Promise((resolve, reject) => {
-        connection.query({ sql: text, values: params }, (error, result) => (error ? reject(error) : resolve(result)));
+        // The text and values as two arguments, not one `{ sql, values }` object (see MySqlStatementPool).
+        connection.query(text, params, (error, result) => (error ? reject(error) : resolve(result)));
       });
     } finally {
       // Synchronous in knex's pool (and a no-op for a transaction's connection): nothing to wait for.

@@ -62,7 +62,7 @@ interface MySqlWire {
  * the pool drops it instead of handing it out again. Silence on an idle connection is normal and
  * left alone (the timer only re-arms on traffic). A result that streams in keeps resetting it.
  */
-const cutSilentStatements =
+export const cutSilentStatements =
   (limitMs: number) =>
   (connection: MySqlWire, done: (error: Error | null, connection: MySqlWire) => void): void => {
     const socket = connection.stream;

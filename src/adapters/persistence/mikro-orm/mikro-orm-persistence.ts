@@ -2,7 +2,15 @@ import { MikroORM } from '@mikro-orm/core';
 // Both drivers (mysql, libsql) are knex-based and re-export its connection class.
 import { AbstractSqlConnection } from '@mikro-orm/mysql';
 import { UnavailableError } from '../../../domain/domain-error.js';
-import type { Persistence } from '../persistence.js';
+import type { Persistence, PoolUse } from '../persistence.js';
+
+/** What `poolUse` reads of knex's pool (tarn). */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  readonly max: number;
+}
 import type { DatabaseOptions } from '../../../configuration/database-options.js';
 import { describeDatabaseFailure } from './describe-database.js';
 import { EntityManagerScope } from './entity-manager-scope.js';
@@ -14,6 +22,7 @@ import { MikroOrmMessageRepository } from './mikro-orm-message.repository.js';
 import { mikroOrmOptions } from './mikro-orm-options.js';
 import { MikroOrmTransactionRunner } from './mikro-orm.transaction-runner.js';
 import { MikroOrmUserRepository } from './mikro-orm-user.repository.js';
+import { MySqlStatementPool } from './mysql-statement-pool.js';
 import { translateDriverError } from './translate-driver-error.js';
 
 export interface MikroOrmPersistence extends Persistence {
@@ -51,7 +60,15 @@ export const openMikroOrmPersistence = async (
     throw translated;
   }
 
-  const scope = new EntityManagerScope(orm.em, options.kind);
+  const knexClient = (): { connectionSettings: object; pool?: TarnPool } | undefined => {
+    const connection = orm.em.getConnection();
+    return connection instanceof AbstractSqlConnection ? connection.getKnex().client : undefined;
+  };
+  const statements =
+    options.kind === 'mysql'
+      ? new MySqlStatementPool(knexClient()!.connectionSettings, { ...options.pool, cutSilentStatements: true })
+      : null;
+  const scope = new EntityManagerScope(orm.em, options.kind, statements);
   return {
     orm,
     users: new MikroOrmUserRepository(scope),
@@ -69,12 +86,23 @@ export const openMikroOrmPersistence = async (
       }
     },
     poolUse: () => {
-      // knex's pool (tarn), under MikroORM's connection; absent only before the ORM connects.
-      const connection = orm.em.getConnection();
-      const pool = connection instanceof AbstractSqlConnection ? connection.getKnex().client.pool : undefined;
+      // knex's pool (tarn), under MikroORM's connection, which the transactions use; absent only
+      // before the ORM connects. With the statement pool beside it, the two added up.
+      const pool = knexClient()?.pool;
       if (!pool) return null;
-      return { used: pool.numUsed(), free: pool.numFree(), pendingAcquires: pool.numPendingAcquires(), max: pool.max };
+      const transactions: PoolUse = { used: pool.numUsed(), free: pool.numFree(), pendingAcquires: pool.numPendingAcquires(), max: pool.max };
+      if (!statements) return transactions;
+      const plain = statements.use();
+      return {
+        used: transactions.used + plain.used,
+        free: transactions.free + plain.free,
+        pendingAcquires: transactions.pendingAcquires + plain.pendingAcquires,
+        max: transactions.max + plain.max,
+      };
     },
-    close: () => orm.close(true),
+    close: async () => {
+      await statements?.close();
+      await orm.close(true);
+    },
   };
 };
