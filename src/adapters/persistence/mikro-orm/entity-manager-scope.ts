@@ -5,7 +5,7 @@ import { translateDriverError } from './translate-driver-error.js';
 
 export type Row = Record<string, unknown>;
 
-/** What this scope uses of knex's client and mysql2's connection (knex's pool hands these out). */
+/** What this scope uses of a knex transaction's client and its mysql2 connection. */
 interface KnexClient {
   acquireConnection(): Promise<MySqlConnection>;
   releaseConnection(connection: MySqlConnection): Promise<void>;
@@ -25,8 +25,8 @@ export class EntityManagerScope {
     private readonly root: EntityManager,
     /** Which SQL dialect the plain queries speak, for the few places where they differ. */
     readonly dialect: 'mysql' | 'sqlite',
-    /** Where a plain statement outside a transaction runs on MySQL; without it, on knex's pool. */
-    private readonly statements: MySqlStatementPool | null = null,
+    /** Where a plain statement outside a transaction runs on MySQL (null on SQLite). */
+    private readonly statements: MySqlStatementPool | null,
   ) {}
 
   /** Runs `work` in the caller's EntityManager and maps whatever the driver throws. */
@@ -88,11 +88,11 @@ export class EntityManagerScope {
 
   /**
    * A statement straight on mysql2: on the transaction's connection when there is one, else on the
-   * statement pool (or one from knex's pool when there is none). MikroORM's `execute` would format
-   * the parameters into the text, wrap it in a knex query and log it, which together cost more than
-   * the statement on the hot reads; mysql2 binds the same values (dates in UTC: the connection's
-   * `timezone` is `Z`). The values are what the repositories pass: numbers, strings, Dates and null
-   * (mysql2 would write an object as `key = value` pairs, where MikroORM wrote JSON).
+   * statement pool. MikroORM's `execute` would format the parameters into the text, wrap it in a
+   * knex query and log it, which together cost more than the statement on the hot reads; mysql2
+   * binds the same values (dates in UTC: the connection's `timezone` is `Z`). The values are what
+   * the repositories pass: numbers, strings, Dates and null (mysql2 would write an object as
+   * `key = value` pairs, where MikroORM wrote JSON).
    */
   private async onMySqlConnection(em: EntityManager, sql: string, params: readonly unknown[]): Promise<unknown> {
     const transaction = em.getTransactionContext<{ client: KnexClient; isCompleted(): boolean }>();
@@ -101,8 +101,11 @@ export class EntityManagerScope {
     if (transaction?.isCompleted()) throw new Error('Transaction query already complete');
     // MikroORM's `onQuery` hook still sees (and may rewrite) every statement, as on its own path.
     const text = em.config.get('onQuery')(sql, [...params]);
-    if (!transaction && this.statements) return this.statements.query(text, params);
-    const client = transaction ? transaction.client : (em.getConnection() as unknown as { getKnex(): { client: KnexClient } }).getKnex().client;
+    if (!transaction) {
+      if (!this.statements) throw new Error('a MySQL scope needs its statement pool');
+      return this.statements.query(text, params);
+    }
+    const { client } = transaction;
     const connection = await client.acquireConnection();
     try {
       return await new Promise((resolve, reject) => {
@@ -110,7 +113,7 @@ export class EntityManagerScope {
         connection.query(text, params, (error, result) => (error ? reject(error) : resolve(result)));
       });
     } finally {
-      // Synchronous in knex's pool (and a no-op for a transaction's connection): nothing to wait for.
+      // The transaction's own connection: releasing it is a no-op, nothing to wait for.
       void client.releaseConnection(connection);
     }
   }

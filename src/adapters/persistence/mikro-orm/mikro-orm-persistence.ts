@@ -3,14 +3,6 @@ import { MikroORM } from '@mikro-orm/core';
 import { AbstractSqlConnection } from '@mikro-orm/mysql';
 import { UnavailableError } from '../../../domain/domain-error.js';
 import type { Persistence, PoolUse } from '../persistence.js';
-
-/** What `poolUse` reads of knex's pool (tarn). */
-interface TarnPool {
-  numUsed(): number;
-  numFree(): number;
-  numPendingAcquires(): number;
-  readonly max: number;
-}
 import type { DatabaseOptions } from '../../../configuration/database-options.js';
 import { describeDatabaseFailure } from './describe-database.js';
 import { EntityManagerScope } from './entity-manager-scope.js';
@@ -24,6 +16,14 @@ import { MikroOrmTransactionRunner } from './mikro-orm.transaction-runner.js';
 import { MikroOrmUserRepository } from './mikro-orm-user.repository.js';
 import { MySqlStatementPool } from './mysql-statement-pool.js';
 import { translateDriverError } from './translate-driver-error.js';
+
+/** What `poolUse` reads of knex's pool (tarn). */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  readonly max: number;
+}
 
 export interface MikroOrmPersistence extends Persistence {
   /** For adapters that need the ORM itself: `RequestContext` middleware, tests. */
@@ -66,7 +66,7 @@ export const openMikroOrmPersistence = async (
   };
   const statements =
     options.kind === 'mysql'
-      ? new MySqlStatementPool(knexClient()!.connectionSettings, { ...options.pool, cutSilentStatements: true })
+      ? new MySqlStatementPool(knexClient()!.connectionSettings, options.pool)
       : null;
   const scope = new EntityManagerScope(orm.em, options.kind, statements);
   return {

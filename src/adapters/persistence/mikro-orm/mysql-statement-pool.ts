@@ -29,15 +29,12 @@ export class MySqlStatementPool {
 
   constructor(
     connectionSettings: PoolOptions,
-    private readonly options: Pick<DatabasePoolOptions, 'max' | 'acquireTimeoutMs' | 'statementTimeoutMs'> & {
-      readonly cutSilentStatements: boolean;
-    },
+    private readonly options: Pick<DatabasePoolOptions, 'max' | 'acquireTimeoutMs' | 'statementTimeoutMs'>,
   ) {
     this.pool = mysql.createPool({ ...connectionSettings, connectionLimit: options.max, maxIdle: options.max, waitForConnections: true, queueLimit: 0 });
-    if (options.cutSilentStatements) {
-      const cut = cutSilentStatements(options.statementTimeoutMs);
-      this.pool.on('connection', (connection) => cut(connection as unknown as Parameters<typeof cut>[0], () => {}));
-    }
+    // Only requests use this pool (migrations and the scripts have knex's), so every connection is cut.
+    const cut = cutSilentStatements(options.statementTimeoutMs);
+    this.pool.on('connection', (connection) => cut(connection as unknown as Parameters<typeof cut>[0], () => {}));
   }
 
   /** One statement on a pooled connection: its rows, or the result header of a write. */
