@@ -20,7 +20,7 @@ import { messageRequests } from './request-schemas.js';
 import { messageTextFields } from '../../application/validation/fields.js';
 import { createRealtimeRouter, type RealtimeRouterOptions } from '../realtime/realtime.router.js';
 import type { WebClientFiles } from './web-client/web-client-files.js';
-import { createWebClientRouter } from './web-client/web-client.router.js';
+import { serveWebClient } from './web-client/web-client.router.js';
 
 export interface HttpAppOptions {
   readonly useCases: UseCases;
@@ -110,7 +110,7 @@ export const createHttpApp = (options: HttpAppOptions): Koa<HttpState> => {
   });
   app.use(jsonBody(options.bodyLimitBytes));
   // Beside the API's router rather than in it: pages, not operations of the API or its document.
-  if (options.webClient) app.use(createWebClientRouter(options.webClient).routes());
+  if (options.webClient) app.use(serveWebClient(options.webClient));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

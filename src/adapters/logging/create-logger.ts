@@ -1,5 +1,5 @@
 import { fstatSync } from 'node:fs';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { serializeErrorSafely } from './safe-error-serializer.js';
 
@@ -23,11 +23,35 @@ export const createLogger = (level: string, options: LoggerOptions = {}): Logger
       censor: '[redacted]',
     },
   };
-  if (!options.pretty) {
-    return writesSynchronously(1) ? pino(settings, pino.destination({ dest: 1, sync: true })) : pino(settings);
-  }
+  if (!options.pretty) return writesSynchronously(1) ? pino(settings, fileDestination(1)) : pino(settings);
   // In this thread, not a transport's worker, so the last lines are out before the process ends.
   return pino(settings, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', singleLine: true, sync: true }));
+};
+
+/** Lines gathered before one write to a file: a busy server writes a few times a second, not per line. */
+const FILE_BATCH_BYTES = 4096;
+/** The longest a line waits for a quiet server's next write, so a person tailing the file sees it. */
+export const FILE_FLUSH_MS = 200;
+
+const flushedOnExit = new Set<{ flushSync(): void }>();
+// One listener for every file destination: whatever is still gathered is written as the process
+// ends, by a normal exit, `process.exit` or an uncaught error alike. (A SIGKILL loses up to one
+// flush interval of lines: the price of not writing each line as it is logged.)
+process.once('exit', () => {
+  for (const destination of flushedOnExit) {
+    try {
+      destination.flushSync();
+    } catch {
+      // Nothing left to write to (the file is gone or full): the process ends all the same.
+    }
+  }
+});
+
+/** Lines to a file, written by the event loop's thread (see below), in batches. */
+const fileDestination = (fd: number): DestinationStream => {
+  const destination = pino.destination({ dest: fd, sync: true, minLength: FILE_BATCH_BYTES, periodicFlush: FILE_FLUSH_MS });
+  flushedOnExit.add(destination);
+  return destination;
 };
 
 /**

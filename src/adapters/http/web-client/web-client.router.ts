@@ -29,7 +29,7 @@ const serve = (ctx: Context, file: { body: Buffer; type: string }): void => {
  * The reference web client: its page at `/` and its files under `/web/`. Mounted beside the API's
  * router, not inside it: these are pages, not API operations, and the OpenAPI document leaves them out.
  */
-export const createWebClientRouter = (files: WebClientFiles): Router<HttpState> => {
+const createWebClientRouter = (files: WebClientFiles): Router<HttpState> => {
   const router = createRouter();
   router.get('/', (ctx) => {
     const page = files.get('index.html');
@@ -43,4 +43,13 @@ export const createWebClientRouter = (files: WebClientFiles): Router<HttpState> 
     serve(ctx, file);
   });
   return router;
+};
+
+/**
+ * The web client's router, reached only by its own paths: every API request would otherwise pay a
+ * router's dispatch (its host check, a match over its routes) to learn that it is not a page.
+ */
+export const serveWebClient = (files: WebClientFiles): ReturnType<Router<HttpState>['routes']> => {
+  const pages = createWebClientRouter(files).routes();
+  return (ctx, next) => (ctx.path === '/' || ctx.path.startsWith(WEB_CLIENT_ASSETS_PREFIX) ? pages(ctx, next) : next());
 };
