@@ -140,8 +140,18 @@ const main = async (): Promise<void> => {
     process.exitCode = 0;
     setTimeout(() => process.exit(0), 2_000).unref();
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // A second signal (an impatient Ctrl-C) ends the process at once, but through `process.exit`,
+  // so the log lines still gathered for a file are written (createLogger), not lost to the
+  // signal's default action.
+  const onSignal = (signal: string): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal while shutting down; exiting now');
+      process.exit(1);
+    }
+    void stop(signal);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 };
 
 main().catch((error: unknown) => fail(`could not start: ${error instanceof Error ? error.message : String(error)}`));

@@ -219,4 +219,28 @@ describe('the built server, shutting down with slow clients connected (sqlite)',
     expect(exitedAfterMs).toBeLessThan(10_000);
     expect(server.logs.at(-1)?.msg).toBe('stopped');
   }, 60_000);
+
+  it('when a second SIGTERM comes while the shutdown still waits for a request arriving, the process exits 1 at once and says why in its log', async () => {
+    const server = await startServer(baseEnv());
+    // A body that trickles keeps the first shutdown waiting (up to 3 s for a request still arriving).
+    const body = openRawConnection(server.baseUrl);
+    await body.connected;
+    const accepted = new Promise<void>((resolve) => body.socket.once('data', () => resolve()));
+    body.socket.write(
+      'POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n',
+    );
+    await within(accepted, 5_000, '100 Continue');
+    body.trickle([' '], 100);
+
+    server.child.kill('SIGTERM');
+    await server.waitForLog((line) => line.msg === 'shutting down', 5_000);
+    const secondAt = performance.now();
+    server.child.kill('SIGTERM');
+    const exit = await within(server.exited, 5_000, 'exit after the second SIGTERM');
+
+    expect(exit).toEqual({ code: 1, signal: null });
+    // Well before the first shutdown would have let the trickling request go.
+    expect(performance.now() - secondAt).toBeLessThan(2_000);
+    expect(server.logs.at(-1)).toMatchObject({ msg: 'second signal while shutting down; exiting now', signal: 'SIGTERM' });
+  }, 30_000);
 });

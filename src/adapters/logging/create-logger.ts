@@ -33,12 +33,18 @@ const FILE_BATCH_BYTES = 4096;
 /** The longest a line waits for a quiet server's next write, so a person tailing the file sees it. */
 export const FILE_FLUSH_MS = 200;
 
-const flushedOnExit = new Set<{ flushSync(): void }>();
-// One listener for every file destination: whatever is still gathered is written as the process
-// ends, by a normal exit, `process.exit` or an uncaught error alike. (A SIGKILL loses up to one
-// flush interval of lines: the price of not writing each line as it is logged.)
+/**
+ * One destination per file descriptor, shared by every logger on it: one buffer, so lines from two
+ * loggers (an app's and a library caller's) keep their order, and one flush timer however many
+ * apps a process composes.
+ */
+const fileDestinations = new Map<number, DestinationStream & { flushSync(): void }>();
+// Whatever is still gathered is written as the process ends: a normal exit, `process.exit` (the
+// server's second signal too) or an uncaught error. Only an end that runs no JavaScript, a SIGKILL,
+// a signal nothing handles or an abort, loses what was gathered: up to 4 KiB, normally the last
+// 200 ms of lines.
 process.once('exit', () => {
-  for (const destination of flushedOnExit) {
+  for (const destination of fileDestinations.values()) {
     try {
       destination.flushSync();
     } catch {
@@ -49,17 +55,20 @@ process.once('exit', () => {
 
 /** Lines to a file, written by the event loop's thread (see below), in batches. */
 const fileDestination = (fd: number): DestinationStream => {
-  const destination = pino.destination({ dest: fd, sync: true, minLength: FILE_BATCH_BYTES, periodicFlush: FILE_FLUSH_MS });
-  flushedOnExit.add(destination);
+  let destination = fileDestinations.get(fd);
+  if (!destination) {
+    destination = pino.destination({ dest: fd, sync: true, minLength: FILE_BATCH_BYTES, periodicFlush: FILE_FLUSH_MS });
+    fileDestinations.set(fd, destination);
+  }
   return destination;
 };
 
 /**
- * Whether log lines to `fd` are written by the event loop's thread as they are logged: for a file,
- * as Node writes its own stdout there. pino's default hands each write to libuv's thread pool and
- * back (a wake-up of a pool thread and of the event loop per line), which cost more than a write to
- * a file. To a pipe, a socket (a container runtime, journald) or a terminal, lines stay
- * asynchronous: a reader that stops reading must not stall the server.
+ * Whether log lines to `fd` are written by the event loop's thread (in batches, `fileDestination`):
+ * for a file, as Node writes its own stdout there. pino's default hands each write to libuv's
+ * thread pool and back (a wake-up of a pool thread and of the event loop per write), which cost
+ * more than a write to a file. To a pipe, a socket (a container runtime, journald) or a terminal,
+ * lines stay asynchronous: a reader that stops reading must not stall the server.
  */
 export const writesSynchronously = (fd: number): boolean => {
   try {

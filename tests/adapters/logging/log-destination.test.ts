@@ -18,7 +18,7 @@ describe('where log lines are written synchronously', () => {
     return fd;
   };
 
-  it('when stdout is a file, lines are written by the event loop as they are logged', () => {
+  it('when stdout is a file, lines are written by the event loop itself (in batches)', () => {
     expect(writesSynchronously(open(join(dir, 'server.log'), 'a'))).toBe(true);
   });
 

@@ -23,14 +23,14 @@ interface Run {
 }
 
 let runs = 0;
-const run = (mode: 'idle' | 'exit' | 'crash', count: number): Run => {
+const run = (mode: 'idle' | 'exit' | 'crash' | 'two', count: number): Run => {
   runs += 1;
   const file = join(dir, `run-${runs}.log`);
   const out = openSync(file, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, mode, String(count)], { stdio: ['ignore', out, 'pipe'] });
   closeSync(out);
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return { file, stderr: () => stderr, exited, running: () => child.exitCode === null && child.signalCode === null };
 };
@@ -84,5 +84,11 @@ describe('log lines to a file', () => {
     expect(await crashing.exited).toBe(1);
     expect(crashing.stderr()).toContain('the process fails');
     expect(linesOf(crashing.file)).toEqual(Array.from({ length: 500 }, (_, index) => index + 1));
+  }, 20_000);
+
+  it('when two loggers of one process log in turn, their lines reach the file in the order they were logged', async () => {
+    const both = run('two', 300);
+    expect(await both.exited).toBe(0);
+    expect(linesOf(both.file)).toEqual(Array.from({ length: 300 }, (_, index) => index + 1));
   }, 20_000);
 });

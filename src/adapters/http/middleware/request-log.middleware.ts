@@ -7,11 +7,6 @@ import type { HttpState } from '../http-state.js';
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /**
- * Gives each request an id (the caller's `X-Request-Id` or a new one), echoes it, and logs one line
- * when the response is done: method, path, status, time. Never the query, headers or body, which
- * may hold tokens, passwords or message text.
- */
-/**
  * A request's state as this middleware starts it. Its own logger is made only when something logs
  * through it: most requests log just the request line, and a child logger per request cost more
  * than that line. A getter on the class rather than one defined on each request's object, which
@@ -19,18 +14,26 @@ const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
  */
 class RequestState implements HttpState {
   principal?: HttpState['principal'];
+  readonly #logger: Logger;
   #log: Logger | undefined;
 
   constructor(
-    private readonly logger: Logger,
+    logger: Logger,
     readonly requestId: string,
-  ) {}
+  ) {
+    this.#logger = logger;
+  }
 
   get log(): Logger {
-    return (this.#log ??= this.logger.child({ requestId: this.requestId }));
+    return (this.#log ??= this.#logger.child({ requestId: this.requestId }));
   }
 }
 
+/**
+ * Gives each request an id (the caller's `X-Request-Id` or a new one), echoes it, and logs one line
+ * when the response is done: method, path, status, time. Never the query, headers or body, which
+ * may hold tokens, passwords or message text.
+ */
 export const requestLog = (logger: Logger): Middleware<HttpState> => {
   // The request line holds only the five fields built below, none of them secret, so it skips the
   // redaction pass the root logger runs over every field of every line (its wildcard paths send
