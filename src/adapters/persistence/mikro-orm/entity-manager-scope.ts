@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { type AnyEntity, type EntityManager, TransactionPropagation } from '@mikro-orm/core';
-import type { MySqlStatementPool } from './mysql-statement-pool.js';
+import type { PoolConnection } from 'mysql2';
+import { type MySqlStatementPool, runOn } from './mysql-statement-pool.js';
 import { rowValue } from './row-value.js';
 import { translateDriverError } from './translate-driver-error.js';
 
@@ -14,6 +16,24 @@ interface MySqlConnection {
   query(sql: string, values: readonly unknown[], done: (error: Error | null, result: unknown) => void): void;
 }
 
+/** What knex's query runner uses of a client: where its connection comes from, and goes back to. */
+interface KnexClientBase {
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(connection: unknown): Promise<void>;
+}
+
+/**
+ * A transaction this scope runs itself, on one connection of the statement pool (MySQL). Plain
+ * statements go to the connection; entity operations, which only some use cases run inside a
+ * transaction, get an EntityManager made on first use whose queries go to that same connection.
+ */
+interface StatementTransaction {
+  readonly connection: PoolConnection;
+  /** Set once COMMIT or ROLLBACK is sent: the connection may be serving someone else by then. */
+  done: boolean;
+  em: EntityManager | undefined;
+}
+
 /**
  * Which EntityManager a repository call works in, so that no identity map is ever shared between
  * two callers (rule 5): inside a transaction, the transaction's; inside a `RequestContext`, the
@@ -25,14 +45,20 @@ export class EntityManagerScope {
     private readonly root: EntityManager,
     /** Which SQL dialect the plain queries speak, for the few places where they differ. */
     readonly dialect: 'mysql' | 'sqlite',
-    /** Where a plain statement outside a transaction runs on MySQL (null on SQLite). */
+    /** Where a plain statement outside a transaction runs on MySQL, and where transactions run (null on SQLite). */
     private readonly statements: MySqlStatementPool | null,
   ) {}
 
+  readonly #statementTransaction = new AsyncLocalStorage<StatementTransaction>();
+
   /** Runs `work` in the caller's EntityManager and maps whatever the driver throws. */
   async run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const transaction = this.#statementTransaction.getStore();
+    // A call that outlived its transaction (a promise the work left running) is refused, as a plain
+    // statement is: it must not run outside the transaction it was written for.
+    if (transaction?.done) throw new Error('Transaction query already complete');
     const current = this.root.getContext(false);
-    const em = current === this.root ? this.root.fork() : current;
+    const em = transaction ? this.entityManagerOf(transaction) : current === this.root ? this.root.fork() : current;
     try {
       return await work(em);
     } catch (error) {
@@ -95,6 +121,11 @@ export class EntityManagerScope {
    * `key = value` pairs, where MikroORM wrote JSON).
    */
   private async onMySqlConnection(em: EntityManager, sql: string, params: readonly unknown[]): Promise<unknown> {
+    const own = this.#statementTransaction.getStore();
+    if (own) {
+      if (own.done) throw new Error('Transaction query already complete');
+      return runOn(own.connection, em.config.get('onQuery')(sql, [...params]), params);
+    }
     const transaction = em.getTransactionContext<{ client: KnexClient; isCompleted(): boolean }>();
     // knex's own query path refuses a statement on a transaction already committed or rolled back;
     // its connection may be back in the pool, serving someone else, so this path refuses it too.
@@ -134,21 +165,91 @@ export class EntityManagerScope {
    * later (in any EntityManager) writes what changed since, with an UPDATE, not a second INSERT.
    */
   adopt(entity: AnyEntity): void {
-    const em = this.root.getContext(false);
+    const transaction = this.#statementTransaction.getStore();
+    const em = transaction ? this.entityManagerOf(transaction) : this.root.getContext(false);
     em.getUnitOfWork().register(entity, em.getComparator().prepareEntity(entity), { refresh: true });
   }
 
   /** Whether the caller runs inside a transaction. */
   inTransaction(): boolean {
-    return this.root.getContext(false).isInTransaction();
+    return this.#statementTransaction.getStore() !== undefined || this.root.getContext(false).isInTransaction();
   }
 
   /**
    * Runs `work` in one transaction: the caller's when there is one (every call inside then joins
-   * it), else a new one. For a repository call that writes more than one statement.
+   * it), else a new one. For the transaction runner, and for a repository call that writes more
+   * than one statement.
    */
   transaction<T>(work: () => Promise<T>): Promise<T> {
+    // Joining: the calls inside translate their own failures, and the outer transaction all of them.
+    if (this.#statementTransaction.getStore()) return work();
+    if (this.root.getContext(false).isInTransaction()) return this.run(() => work());
+    if (this.statements) return this.statementTransaction(this.statements, work);
     return this.run((em) => em.transactional(() => work(), { propagation: TransactionPropagation.REQUIRED }));
+  }
+
+  /**
+   * A transaction on one connection of the statement pool, begun and ended here (MySQL). Why not
+   * MikroORM's `em.transactional`: its fork, knex's transaction object and the flush at the end
+   * cost about as much CPU as everything else a send does (measured in bench/results/2026-12-04.md).
+   * Entity operations inside still go through MikroORM, on an EntityManager bound to this
+   * connection (`entityManagerOf`), flushed before COMMIT as `em.transactional` would.
+   */
+  private async statementTransaction<T>(statements: MySqlStatementPool, work: () => Promise<T>): Promise<T> {
+    let connection: PoolConnection;
+    try {
+      connection = await statements.acquire();
+    } catch (error) {
+      throw translateDriverError(error);
+    }
+    const transaction: StatementTransaction = { connection, done: false, em: undefined };
+    let failure: unknown = null;
+    try {
+      await runOn(connection, 'BEGIN');
+      const result = await this.#statementTransaction.run(transaction, async () => {
+        const value = await work();
+        await transaction.em?.flush();
+        return value;
+      });
+      transaction.done = true;
+      await runOn(connection, 'COMMIT');
+      return result;
+    } catch (error) {
+      failure = error;
+      if (!transaction.done) {
+        transaction.done = true;
+        // A connection that failed fatally is gone, and with it the transaction.
+        if (!(error as { fatal?: boolean }).fatal) await runOn(connection, 'ROLLBACK').catch(() => undefined);
+      }
+      throw translateDriverError(error);
+    } finally {
+      // Entities loaded inside may still point at this EntityManager: from now on it reaches the
+      // database as any fork does, not through a connection that is back in the pool.
+      transaction.em?.resetTransactionContext();
+      statements.release(connection, failure);
+    }
+  }
+
+  /**
+   * The EntityManager of a statement transaction, made on its first entity operation: a fork whose
+   * transaction context is knex's view of this one connection. knex runs a query given a
+   * transaction on that transaction's client, asking it for the connection and handing it back
+   * after (`acquireConnection`, `releaseConnection`): here, always this connection, never released
+   * before the transaction ends. MikroORM sees a transaction, so it neither opens one of its own
+   * for a flush nor refuses a locking read.
+   */
+  private entityManagerOf(transaction: StatementTransaction): EntityManager {
+    if (transaction.em) return transaction.em;
+    const em = this.root.fork();
+    const base = (em.getConnection() as unknown as { getKnex(): { client: KnexClientBase } }).getKnex().client;
+    const client = Object.create(base) as KnexClientBase & { transacting: boolean };
+    client.transacting = true;
+    client.acquireConnection = () =>
+      transaction.done ? Promise.reject(new Error('Transaction query already complete')) : Promise.resolve(transaction.connection);
+    client.releaseConnection = () => Promise.resolve();
+    em.setTransactionContext({ client });
+    transaction.em = em;
+    return em;
   }
 
   /** A `Date` as this driver binds it in plain SQL (SQLite stores epoch milliseconds). */

@@ -75,7 +75,7 @@ export const openMikroOrmPersistence = async (
     logins: new MikroOrmLoginRepository(scope),
     sessions: new MikroOrmChatSessionRepository(scope),
     messages: new MikroOrmMessageRepository(scope),
-    transactions: new MikroOrmTransactionRunner(orm.em),
+    transactions: new MikroOrmTransactionRunner(scope),
     appliedMigrations,
     ping: async () => {
       try {
@@ -86,18 +86,19 @@ export const openMikroOrmPersistence = async (
       }
     },
     poolUse: () => {
-      // knex's pool (tarn), under MikroORM's connection, which the transactions use; absent only
-      // before the ORM connects. With the statement pool beside it, the two added up.
+      // knex's pool (tarn), under MikroORM's connection, which its reads and flushes outside a
+      // transaction use; absent only before the ORM connects. With the statement pool beside it
+      // (transactions and plain statements), the two added up.
       const pool = knexClient()?.pool;
       if (!pool) return null;
-      const transactions: PoolUse = { used: pool.numUsed(), free: pool.numFree(), pendingAcquires: pool.numPendingAcquires(), max: pool.max };
-      if (!statements) return transactions;
-      const plain = statements.use();
+      const knexUse: PoolUse = { used: pool.numUsed(), free: pool.numFree(), pendingAcquires: pool.numPendingAcquires(), max: pool.max };
+      if (!statements) return knexUse;
+      const statementUse = statements.use();
       return {
-        used: transactions.used + plain.used,
-        free: transactions.free + plain.free,
-        pendingAcquires: transactions.pendingAcquires + plain.pendingAcquires,
-        max: transactions.max + plain.max,
+        used: knexUse.used + statementUse.used,
+        free: knexUse.free + statementUse.free,
+        pendingAcquires: knexUse.pendingAcquires + statementUse.pendingAcquires,
+        max: knexUse.max + statementUse.max,
       };
     },
     close: async () => {

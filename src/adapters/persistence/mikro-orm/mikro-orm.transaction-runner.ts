@@ -1,20 +1,15 @@
-import { type EntityManager, TransactionPropagation } from '@mikro-orm/core';
 import type { TransactionRunner } from '../../../application/ports/transaction-runner.port.js';
-import { translateDriverError } from './translate-driver-error.js';
+import type { EntityManagerScope } from './entity-manager-scope.js';
 
 export class MikroOrmTransactionRunner implements TransactionRunner {
-  constructor(private readonly root: EntityManager) {}
+  constructor(private readonly scope: EntityManagerScope) {}
 
   /**
-   * `em.transactional` forks an EntityManager for the work and makes it the context every
-   * repository call inside resolves to. REQUIRED propagation: a nested run joins the outer
-   * transaction rather than opening a savepoint, as the port promises.
+   * The scope's transaction: on MySQL one it runs itself on a pooled connection, on SQLite
+   * MikroORM's `em.transactional`. A nested run joins the outer transaction rather than opening a
+   * savepoint, as the port promises. Failures leave through the driver-error translation.
    */
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await this.root.transactional(() => work(), { propagation: TransactionPropagation.REQUIRED });
-    } catch (error) {
-      throw translateDriverError(error);
-    }
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return this.scope.transaction(work);
   }
 }

@@ -11,13 +11,14 @@ interface PoolQueues {
 }
 
 /**
- * The pool that plain statements outside a transaction run on (MySQL): the reads of every request,
- * the login check among them. mysql2's own pool, with knex's connection settings, so a row reads
- * exactly as on MikroORM's path. Why not knex's pool: tarn's acquire makes some twenty promises
- * and two timers per statement, where this makes one promise, and a timer only while it waits; on Node 20, once
- * MikroORM has run a transaction, every promise also pays the AsyncLocalStorage hook. Transactions
- * stay on knex's pool (MikroORM owns them), so a server opens up to `DB_POOL_MAX` connections on
- * each pool.
+ * The pool that transactions and plain statements run on (MySQL): the reads of every request, the
+ * login check among them, and every transaction (`EntityManagerScope.transaction`). mysql2's own
+ * pool, with knex's connection settings, so a row reads exactly as on MikroORM's path. Why not
+ * knex's pool: tarn's acquire makes some twenty promises and two timers per statement, where this
+ * makes one promise, and a timer only while it waits; on Node 20, once MikroORM has run a
+ * transaction, every promise also pays the AsyncLocalStorage hook. MikroORM's own reads and
+ * flushes outside a transaction stay on knex's pool, so a server opens up to `DB_POOL_MAX`
+ * connections on each pool.
  *
  * The same guarantees as knex's pool: a statement that waits longer than `DB_ACQUIRE_TIMEOUT_MS`
  * for a connection fails with knex's message (which `translateDriverError` maps to unavailable), a
@@ -38,24 +39,28 @@ export class MySqlStatementPool {
   }
 
   /** One statement on a pooled connection: its rows, or the result header of a write. */
-  query(sql: string, values: readonly unknown[]): Promise<unknown> {
+  async query(sql: string, values: readonly unknown[]): Promise<unknown> {
+    const connection = await this.acquire();
+    let failure: unknown = null;
+    try {
+      return await runOn(connection, sql, values);
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      this.release(connection, failure);
+    }
+  }
+
+  /**
+   * A connection of the pool, for a transaction's statements (`runOn`); `release` gives it back.
+   * A free connection is handed over on the next tick, so there is no wait to time: on a busy
+   * server, most acquisitions. Only one that must open a connection or queue for one is timed.
+   */
+  acquire(): Promise<PoolConnection> {
     return new Promise((resolve, reject) => {
-      const run = (connection: PoolConnection): void => {
-        // The text and values as two arguments: mysql2 spreads a `{ sql, values }` object into its
-        // query options, which costs 25 times the call itself (3.3 µs against 0.12, Node 20).
-        // mysql2 reads the values and never writes them; its types just do not say readonly.
-        connection.query(sql, values as unknown[], (queryError: Error | null, result: unknown) => {
-          // A fatal error (the connection is lost or was cut) is told to this callback before the
-          // connection leaves the pool: released now, it would be handed to the next waiter dead.
-          if (!(queryError as { fatal?: boolean } | null)?.fatal) connection.release();
-          if (queryError) reject(queryError);
-          else resolve(result);
-        });
-      };
-      // A free connection is handed over on the next tick, so there is no wait to time: on a busy
-      // server, most statements. Only one that must open a connection or queue for one is timed.
       if ((this.pool as unknown as PoolQueues)._freeConnections.length > 0) {
-        this.pool.getConnection((error: Error | null, connection: PoolConnection) => (error ? reject(error) : run(connection)));
+        this.pool.getConnection((error: Error | null, connection: PoolConnection) => (error ? reject(error) : resolve(connection)));
         return;
       }
       let late = false;
@@ -71,9 +76,18 @@ export class MySqlStatementPool {
           return;
         }
         if (error) reject(error);
-        else run(connection);
+        else resolve(connection);
       });
     });
+  }
+
+  /**
+   * Gives `connection` back after its last statement. After a fatal error (the connection is lost
+   * or was cut), which mysql2 reports to the statement before the connection leaves the pool, it is
+   * not given back: released, it would be handed to the next waiter dead.
+   */
+  release(connection: PoolConnection, lastError: unknown = null): void {
+    if (!(lastError as { fatal?: boolean } | null)?.fatal) connection.release();
   }
 
   use(): PoolUse {
@@ -87,3 +101,14 @@ export class MySqlStatementPool {
     return new Promise((resolve, reject) => this.pool.end((error) => (error ? reject(error) : resolve())));
   }
 }
+
+/**
+ * One statement on `connection`. The text and values go as two arguments: mysql2 spreads a
+ * `{ sql, values }` object into its query options, which costs 25 times the call itself (3.3 µs
+ * against 0.12, Node 20). mysql2 reads the values and never writes them; its types just do not say
+ * readonly.
+ */
+export const runOn = (connection: Pick<PoolConnection, 'query'>, sql: string, values: readonly unknown[] = []): Promise<unknown> =>
+  new Promise((resolve, reject) => {
+    connection.query(sql, values as unknown[], (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result)));
+  });
