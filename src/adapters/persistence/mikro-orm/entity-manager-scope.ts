@@ -1,26 +1,28 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type AnyEntity, type EntityManager, TransactionPropagation } from '@mikro-orm/core';
 import type { PoolConnection } from 'mysql2';
-import { type MySqlStatementPool, runOn } from './mysql-statement-pool.js';
+import { isFatal, type MySqlStatementPool, runOn, type StatementTarget } from './mysql-statement-pool.js';
 import { rowValue } from './row-value.js';
 import { translateDriverError } from './translate-driver-error.js';
 
 export type Row = Record<string, unknown>;
 
-/** What this scope uses of a knex transaction's client and its mysql2 connection. */
-interface KnexClient {
-  acquireConnection(): Promise<MySqlConnection>;
-  releaseConnection(connection: MySqlConnection): Promise<void>;
-}
-interface MySqlConnection {
-  query(sql: string, values: readonly unknown[], done: (error: Error | null, result: unknown) => void): void;
+/**
+ * A statement for a transaction that has ended: its connection may be back in the pool, serving
+ * someone else. knex's message, which knex itself gives for a statement on a finished transaction.
+ */
+const transactionComplete = (): Error => new Error('Transaction query already complete');
+
+/**
+ * What this scope uses of a knex client (a transaction's, or the one under MikroORM): where its
+ * connection comes from and goes back to, and `_query`, which sends one statement on it.
+ */
+interface KnexClient<Connection = StatementTarget> {
+  acquireConnection(): Promise<Connection>;
+  releaseConnection(connection: Connection): Promise<void>;
+  _query(connection: Connection, query: unknown): Promise<unknown>;
 }
 
-/** What knex's query runner uses of a client: where its connection comes from, and goes back to. */
-interface KnexClientBase {
-  acquireConnection(): Promise<unknown>;
-  releaseConnection(connection: unknown): Promise<void>;
-}
 
 /**
  * A transaction this scope runs itself, on one connection of the statement pool (MySQL). Plain
@@ -56,7 +58,7 @@ export class EntityManagerScope {
     const transaction = this.#statementTransaction.getStore();
     // A call that outlived its transaction (a promise the work left running) is refused, as a plain
     // statement is: it must not run outside the transaction it was written for.
-    if (transaction?.done) throw new Error('Transaction query already complete');
+    if (transaction?.done) throw transactionComplete();
     const current = this.root.getContext(false);
     const em = transaction ? this.entityManagerOf(transaction) : current === this.root ? this.root.fork() : current;
     try {
@@ -108,7 +110,7 @@ export class EntityManagerScope {
 
   /** One plain statement in `em`'s transaction, if any: on MySQL straight on the driver (below). */
   private statement(em: EntityManager, sql: string, params: readonly unknown[], method: 'all' | 'run'): Promise<unknown> {
-    if (this.dialect === 'mysql') return this.onMySqlConnection(em, sql, params);
+    if (this.dialect === 'mysql') return this.onStatementTarget(em, sql, params);
     return em.getConnection().execute(sql, [...params], method, em.getTransactionContext());
   }
 
@@ -120,29 +122,27 @@ export class EntityManagerScope {
    * the repositories pass: numbers, strings, Dates and null (mysql2 would write an object as
    * `key = value` pairs, where MikroORM wrote JSON).
    */
-  private async onMySqlConnection(em: EntityManager, sql: string, params: readonly unknown[]): Promise<unknown> {
+  private async onStatementTarget(em: EntityManager, sql: string, params: readonly unknown[]): Promise<unknown> {
     const own = this.#statementTransaction.getStore();
     if (own) {
-      if (own.done) throw new Error('Transaction query already complete');
+      if (own.done) throw transactionComplete();
       return runOn(own.connection, em.config.get('onQuery')(sql, [...params]), params);
     }
     const transaction = em.getTransactionContext<{ client: KnexClient; isCompleted(): boolean }>();
     // knex's own query path refuses a statement on a transaction already committed or rolled back;
     // its connection may be back in the pool, serving someone else, so this path refuses it too.
-    if (transaction?.isCompleted()) throw new Error('Transaction query already complete');
+    if (transaction?.isCompleted()) throw transactionComplete();
     // MikroORM's `onQuery` hook still sees (and may rewrite) every statement, as on its own path.
     const text = em.config.get('onQuery')(sql, [...params]);
     if (!transaction) {
       if (!this.statements) throw new Error('a MySQL scope needs its statement pool');
       return this.statements.query(text, params);
     }
+    // A transaction of MikroORM's own (`em.transactional` by a caller holding the ORM): its connection.
     const { client } = transaction;
     const connection = await client.acquireConnection();
     try {
-      return await new Promise((resolve, reject) => {
-        // The text and values as two arguments, not one `{ sql, values }` object (see MySqlStatementPool).
-        connection.query(text, params, (error, result) => (error ? reject(error) : resolve(result)));
-      });
+      return await runOn(connection, text, params);
     } finally {
       // The transaction's own connection: releasing it is a no-op, nothing to wait for.
       void client.releaseConnection(connection);
@@ -204,6 +204,8 @@ export class EntityManagerScope {
     }
     const transaction: StatementTransaction = { connection, done: false, em: undefined };
     let failure: unknown = null;
+    // A COMMIT that failed leaves the connection in no known state: it is closed, not pooled.
+    let unknownState = false;
     try {
       await runOn(connection, 'BEGIN');
       const result = await this.#statementTransaction.run(transaction, async () => {
@@ -216,17 +218,19 @@ export class EntityManagerScope {
       return result;
     } catch (error) {
       failure = error;
-      if (!transaction.done) {
+      if (transaction.done) unknownState = true;
+      else {
         transaction.done = true;
         // A connection that failed fatally is gone, and with it the transaction.
-        if (!(error as { fatal?: boolean }).fatal) await runOn(connection, 'ROLLBACK').catch(() => undefined);
+        if (!isFatal(error)) await runOn(connection, 'ROLLBACK').catch(() => undefined);
       }
       throw translateDriverError(error);
     } finally {
       // Entities loaded inside may still point at this EntityManager: from now on it reaches the
       // database as any fork does, not through a connection that is back in the pool.
       transaction.em?.resetTransactionContext();
-      statements.release(connection, failure);
+      if (unknownState) connection.destroy();
+      else statements.release(connection, failure);
     }
   }
 
@@ -235,19 +239,27 @@ export class EntityManagerScope {
    * transaction context is knex's view of this one connection. knex runs a query given a
    * transaction on that transaction's client, asking it for the connection and handing it back
    * after (`acquireConnection`, `releaseConnection`): here, always this connection, never released
-   * before the transaction ends. MikroORM sees a transaction, so it neither opens one of its own
-   * for a flush nor refuses a locking read.
+   * before the transaction ends, and checked again as each statement is sent (`_query`), so one
+   * that was handed the connection before the end cannot reach it after. MikroORM sees a
+   * transaction, so it neither opens one of its own for a flush nor refuses a locking read. Only
+   * joining is supported inside (REQUIRED propagation, what `transaction` does): a savepoint
+   * (`em.transactional` with another propagation, `em.begin`) is refused with a clear message.
    */
   private entityManagerOf(transaction: StatementTransaction): EntityManager {
     if (transaction.em) return transaction.em;
     const em = this.root.fork();
-    const base = (em.getConnection() as unknown as { getKnex(): { client: KnexClientBase } }).getKnex().client;
-    const client = Object.create(base) as KnexClientBase & { transacting: boolean };
+    const base = (em.getConnection() as unknown as { getKnex(): { client: KnexClient<unknown> } }).getKnex().client;
+    const client = Object.create(base) as KnexClient<unknown> & { transacting: boolean };
     client.transacting = true;
-    client.acquireConnection = () =>
-      transaction.done ? Promise.reject(new Error('Transaction query already complete')) : Promise.resolve(transaction.connection);
+    client.acquireConnection = () => (transaction.done ? Promise.reject(transactionComplete()) : Promise.resolve(transaction.connection));
     client.releaseConnection = () => Promise.resolve();
-    em.setTransactionContext({ client });
+    client._query = (connection, query) => (transaction.done ? Promise.reject(transactionComplete()) : base._query.call(client, connection, query));
+    em.setTransactionContext({
+      client,
+      transaction: () => {
+        throw new Error('a savepoint inside a MySQL transaction of EntityManagerScope is not supported; nested calls join it');
+      },
+    });
     transaction.em = em;
     return em;
   }

@@ -1,4 +1,4 @@
-import { LockMode, TransactionPropagation } from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import type { LoginRepository } from '../../../application/ports/login-repository.port.js';
 import type { Login } from '../../../domain/login.entity.js';
 import type { EntityManagerScope } from './entity-manager-scope.js';
@@ -109,25 +109,20 @@ export class MikroOrmLoginRepository implements LoginRepository {
    * revoked.
    */
   revokeAllOfUser(userId: string, now: Date, exceptLoginId?: string): Promise<string[]> {
-    return this.scope.run((em) =>
-      em.transactional(
-        async (tx) => {
-          const params: unknown[] = [userId, this.scope.dateParam(now)];
-          let sql = 'SELECT id FROM logins WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?';
-          if (exceptLoginId !== undefined) {
-            sql += ' AND id <> ?';
-            params.push(exceptLoginId);
-          }
-          if (this.scope.dialect === 'mysql') sql += ' FOR UPDATE';
-          const rows = await this.scope.rows(sql, params, tx);
-          const ids = rows.map((row) => rowValue.string(row['id']));
-          if (ids.length > 0) {
-            await tx.nativeUpdate(LoginSchema, { id: { $in: ids }, revokedAt: null }, { revokedAt: now, ...ENDED_SEAL });
-          }
-          return ids;
-        },
-        { propagation: TransactionPropagation.REQUIRED },
-      ),
-    );
+    return this.scope.transaction(async () => {
+      const params: unknown[] = [userId, this.scope.dateParam(now)];
+      let sql = 'SELECT id FROM logins WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?';
+      if (exceptLoginId !== undefined) {
+        sql += ' AND id <> ?';
+        params.push(exceptLoginId);
+      }
+      if (this.scope.dialect === 'mysql') sql += ' FOR UPDATE';
+      const rows = await this.scope.rows(sql, params);
+      const ids = rows.map((row) => rowValue.string(row['id']));
+      if (ids.length > 0) {
+        await this.scope.run((em) => em.nativeUpdate(LoginSchema, { id: { $in: ids }, revokedAt: null }, { revokedAt: now, ...ENDED_SEAL }));
+      }
+      return ids;
+    });
   }
 }
