@@ -41,6 +41,9 @@ const linesOf = (file: string): number[] =>
     .filter((text) => text !== '')
     .map((text) => (JSON.parse(text) as { line: number }).line);
 
+/** The line numbers a run of `count` lines logs, in order. */
+const oneTo = (count: number): number[] => Array.from({ length: count }, (_, index) => index + 1);
+
 const untilSaid = async (target: Run, text: string): Promise<void> => {
   for (let waited = 0; !target.stderr().includes(text); waited += 10) {
     if (waited > 15_000) throw new Error(`the process never said "${text}"; stderr: ${target.stderr()}`);
@@ -70,25 +73,25 @@ describe('log lines to a file', () => {
     // Some batches were out already, and the last lines still waited for the next write.
     expect(written).toBeGreaterThan(0);
     expect(written).toBeLessThan(readFileSync(busy.file).byteLength);
-    expect(linesOf(busy.file)).toEqual(Array.from({ length: 200 }, (_, index) => index + 1));
+    expect(linesOf(busy.file)).toEqual(oneTo(200));
   }, 20_000);
 
   it('when the process calls process.exit right after logging, every line is in the file, in order', async () => {
     const exiting = run('exit', 500);
     expect(await exiting.exited).toBe(0);
-    expect(linesOf(exiting.file)).toEqual(Array.from({ length: 500 }, (_, index) => index + 1));
+    expect(linesOf(exiting.file)).toEqual(oneTo(500));
   }, 20_000);
 
   it('when the process dies of an uncaught error right after logging, every line is in the file, in order', async () => {
     const crashing = run('crash', 500);
     expect(await crashing.exited).toBe(1);
     expect(crashing.stderr()).toContain('the process fails');
-    expect(linesOf(crashing.file)).toEqual(Array.from({ length: 500 }, (_, index) => index + 1));
+    expect(linesOf(crashing.file)).toEqual(oneTo(500));
   }, 20_000);
 
   it('when two loggers of one process log in turn, their lines reach the file in the order they were logged', async () => {
     const both = run('two', 300);
     expect(await both.exited).toBe(0);
-    expect(linesOf(both.file)).toEqual(Array.from({ length: 300 }, (_, index) => index + 1));
+    expect(linesOf(both.file)).toEqual(oneTo(300));
   }, 20_000);
 });

@@ -23,7 +23,6 @@ interface KnexClient<Connection = StatementTarget> {
   _query(connection: Connection, query: unknown): Promise<unknown>;
 }
 
-
 /**
  * A transaction this scope runs itself, on one connection of the statement pool (MySQL). Plain
  * statements go to the connection; entity operations, which only some use cases run inside a
@@ -110,7 +109,7 @@ export class EntityManagerScope {
 
   /** One plain statement in `em`'s transaction, if any: on MySQL straight on the driver (below). */
   private statement(em: EntityManager, sql: string, params: readonly unknown[], method: 'all' | 'run'): Promise<unknown> {
-    if (this.dialect === 'mysql') return this.onStatementTarget(em, sql, params);
+    if (this.dialect === 'mysql') return this.onMySqlConnection(em, sql, params);
     return em.getConnection().execute(sql, [...params], method, em.getTransactionContext());
   }
 
@@ -122,18 +121,15 @@ export class EntityManagerScope {
    * the repositories pass: numbers, strings, Dates and null (mysql2 would write an object as
    * `key = value` pairs, where MikroORM wrote JSON).
    */
-  private async onStatementTarget(em: EntityManager, sql: string, params: readonly unknown[]): Promise<unknown> {
+  private async onMySqlConnection(em: EntityManager, sql: string, params: readonly unknown[]): Promise<unknown> {
     const own = this.#statementTransaction.getStore();
-    if (own) {
-      if (own.done) throw transactionComplete();
-      return runOn(own.connection, em.config.get('onQuery')(sql, [...params]), params);
-    }
-    const transaction = em.getTransactionContext<{ client: KnexClient; isCompleted(): boolean }>();
+    const transaction = own ? undefined : em.getTransactionContext<{ client: KnexClient; isCompleted(): boolean }>();
     // knex's own query path refuses a statement on a transaction already committed or rolled back;
     // its connection may be back in the pool, serving someone else, so this path refuses it too.
-    if (transaction?.isCompleted()) throw transactionComplete();
+    if (own?.done || transaction?.isCompleted()) throw transactionComplete();
     // MikroORM's `onQuery` hook still sees (and may rewrite) every statement, as on its own path.
     const text = em.config.get('onQuery')(sql, [...params]);
+    if (own) return runOn(own.connection, text, params);
     if (!transaction) {
       if (!this.statements) throw new Error('a MySQL scope needs its statement pool');
       return this.statements.query(text, params);

@@ -17,9 +17,8 @@ interface PoolQueues {
  * knex's pool: tarn's acquire makes some twenty promises and two timers per statement, where this
  * makes one promise, and a timer only while it waits; on Node 20 every promise also pays the
  * AsyncLocalStorage hook, on for good once a storage has run (MikroORM's flush, the scope's
- * transactions). MikroORM's own reads and
- * flushes outside a transaction stay on knex's pool, so a server opens up to `DB_POOL_MAX`
- * connections on each pool.
+ * transactions). MikroORM's own reads and flushes outside a transaction stay on knex's pool, so a
+ * server opens up to `DB_POOL_MAX` connections on each pool.
  *
  * The same guarantees as knex's pool: a statement that waits longer than `DB_ACQUIRE_TIMEOUT_MS`
  * for a connection fails with knex's message (which `translateDriverError` maps to unavailable), a
